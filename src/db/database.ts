@@ -1,0 +1,42 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { startEmbeddedPostgres } from './embedded.js';
+import type { Database } from './schema.js';
+
+// `date` columns stay 'YYYY-MM-DD' strings: a Date would shift with the process time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  /** The connection string in use (the embedded server's when DATABASE_URL is unset). */
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export function createDb(url: string, options: { max?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Connects to DATABASE_URL, or starts the embedded database under the data folder when it is unset. */
+export async function openDatabase(config: Config, options: { max?: number } = {}): Promise<DatabaseHandle> {
+  if (config.databaseUrl) {
+    const db = createDb(config.databaseUrl, options);
+    return { db, url: config.databaseUrl, embedded: false, close: () => db.destroy() };
+  }
+  const server = await startEmbeddedPostgres(config.dataDir);
+  const db = createDb(server.url, options);
+  return {
+    db,
+    url: server.url,
+    embedded: true,
+    close: async () => {
+      await db.destroy();
+      await server.release();
+    },
+  };
+}

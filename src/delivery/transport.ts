@@ -1,0 +1,41 @@
+/**
+ * The port where email leaves paperboy. Implementations: Resend (resend.transport.ts) and the
+ * outbox folder (outbox.transport.ts). Services depend on this interface only.
+ */
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  html?: string;
+  text: string;
+  replyTo?: string;
+  /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post. */
+  headers: Record<string, string>;
+  /** Resend tags (name/value: ASCII letters, numbers, underscores, dashes). */
+  tags: { name: string; value: string }[];
+}
+
+export type SendOutcome =
+  | { ok: true; id: string }
+  | {
+      ok: false;
+      /** permanent: do not retry (invalid address, validation error); transient: retry with backoff. */
+      kind: 'permanent' | 'transient' | 'rate_limited';
+      message: string;
+      /** Seconds to wait before trying again, from retry-after on a 429. */
+      retryAfterSeconds?: number;
+    };
+
+export interface Transport {
+  readonly name: string;
+  /**
+   * Sends up to 100 emails as one call. The idempotency key makes a retried call with the same
+   * emails a no-op at the provider. Returns one id per email, in order, or one failure for the batch.
+   */
+  sendBatch(
+    emails: OutgoingEmail[],
+    idempotencyKey: string,
+  ): Promise<{ ok: true; ids: string[] } | Extract<SendOutcome, { ok: false }>>;
+  send(email: OutgoingEmail, idempotencyKey?: string): Promise<SendOutcome>;
+}
