@@ -12,12 +12,13 @@ export type ModernDigestProps = DigestView;
 const font = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, sans-serif";
 const muted: CSSProperties = { color: '#6b7280', fontSize: '13px', lineHeight: '1.5', margin: 0 };
 const link: CSSProperties = { color: '#0a58ca', textDecoration: 'underline' };
+const footerLink: CSSProperties = { color: '#4b5563', textDecoration: 'underline', marginRight: '16px' };
 // A fixed filler after the preheader keeps the inbox preview from running into the body text.
 const PREHEADER_FILLER = '\u2007\u034f'.repeat(40);
 const responsive = `
   @media only screen and (max-width: 480px) {
     .pb-card { padding: 16px !important; }
-    .pb-outer { padding: 0 !important; }
+    .pb-outer { padding: 12px 6px !important; }
     .pb-title { font-size: 17px !important; }
   }
 `;
@@ -98,11 +99,10 @@ export function ModernPaper({ paper, extras }: { paper: PaperView; extras: Paper
       ) : null}
       {extras.feedbackMore ? (
         <Text style={{ ...muted, fontSize: '12px', marginTop: '10px' }}>
-          <Link href={extras.feedbackMore} style={{ color: '#4b5563' }}>
+          <Link href={extras.feedbackMore} style={footerLink}>
             👍 More like this
           </Link>
-          {'   '}
-          <Link href={extras.feedbackLess} style={{ color: '#4b5563' }}>
+          <Link href={extras.feedbackLess} style={footerLink}>
             👎 Less like this
           </Link>
         </Text>
@@ -188,23 +188,17 @@ export default function ModernDigest(props: ModernDigestProps) {
           <Section style={{ padding: '12px 8px 0' }}>
             <Text style={{ ...muted, fontSize: '12px' }}>
               {props.viewUrl ? (
-                <>
-                  <Link href={props.viewUrl} style={{ color: '#4b5563' }}>
-                    View in browser
-                  </Link>
-                  {'   '}
-                </>
+                <Link href={props.viewUrl} style={footerLink}>
+                  View in browser
+                </Link>
               ) : null}
               {props.preferencesUrl ? (
-                <>
-                  <Link href={props.preferencesUrl} style={{ color: '#4b5563' }}>
-                    Manage preferences
-                  </Link>
-                  {'   '}
-                </>
+                <Link href={props.preferencesUrl} style={footerLink}>
+                  Manage preferences
+                </Link>
               ) : null}
               {props.unsubscribeUrl ? (
-                <Link href={props.unsubscribeUrl} style={{ color: '#4b5563' }}>
+                <Link href={props.unsubscribeUrl} style={footerLink}>
                   Unsubscribe
                 </Link>
               ) : null}
