@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
 
 /** Every CLI command, one register function per file. */
 export function registerCommands(program: Command): void {
   registerMigrate(program);
+  registerIngest(program);
 }
