@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countPapers, getPaper } from '../../src/papers/papers.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startFakeArxiv } from '../support/fake-arxiv.js';
+import type { FakeServer } from '../support/fake-http.js';
 import { type FakeHuggingFace, startFakeHuggingFace } from '../support/fake-huggingface.js';
 import { generatePapers, toDailyPapersItems } from '../support/generate.js';
 
@@ -12,6 +14,7 @@ const BIN = path.resolve('bin/paperboy.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'paperboy-cli-'));
 let t: TestDatabase;
 let hf: FakeHuggingFace;
+let arxiv: FakeServer;
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -19,9 +22,19 @@ beforeAll(async () => {
     today: '2026-11-29',
     days: { '2026-11-27': toDailyPapersItems(generatePapers(3, { seed: 5, idPrefix: '2627' })) },
   });
+  arxiv = await startFakeArxiv([
+    {
+      id: '2611.05555v2',
+      title: 'From arXiv',
+      summary: 'A.',
+      published: '2026-11-26T12:00:00Z',
+      authors: ['A B'],
+    },
+  ]);
 });
 afterAll(async () => {
   await hf.close();
+  await arxiv.close();
   await t.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -37,6 +50,7 @@ function paperboy(...args: string[]): Promise<{ code: number; stdout: string; st
           ...process.env,
           DATABASE_URL: t.url,
           HF_BASE_URL: hf.url,
+          ARXIV_BASE_URL: arxiv.url,
           LOG_LEVEL: 'warn',
           NODE_ENV: 'test',
         },
@@ -80,6 +94,20 @@ describe('paperboy ingest', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ read: 3, inserted: 3, updated: 0, rejected: [] });
     expect(hf.requests.map((r) => r.query.date)).toEqual(['2026-11-27', '2026-11-28']);
     expect((await getPaper(t.db, '2627.10002'))?.listedOn).toBe('2026-11-27');
+  }, 90_000);
+
+  it('reads an arXiv query over a date range', async () => {
+    const run = await paperboy('ingest', '--source', 'arxiv', '--query', 'cat:cs.AI', '--date', '2026-11-26');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('read 1 record: 1 new');
+    expect(arxiv.requests[0]?.query.search_query).toBe(
+      'cat:cs.AI AND submittedDate:[202611260000 TO 202611262359]',
+    );
+    expect(await getPaper(t.db, '2611.05555')).toMatchObject({
+      title: 'From arXiv',
+      listedOn: '2026-11-26',
+      upvotes: 0,
+    });
   }, 90_000);
 
   it('refuses a bad option with a one-line reason', async () => {
