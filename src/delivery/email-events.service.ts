@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { findSubscriberByEmail, setStatus } from '../subscribers/subscribers.repository.js';
 import { type SuppressionReason, suppress } from '../subscribers/suppressions.repository.js';
 import {
   countSoftBounces,
@@ -202,14 +202,10 @@ async function applyPolicy(
 
 /** Ends the subscription of whoever has this address. Returns false when nobody had an active one. */
 async function unsubscribeAddress(tx: Db, email: string): Promise<boolean> {
-  const now = new Date();
-  const result = await tx
-    .updateTable('subscribers')
-    .set({ status: 'unsubscribed', unsubscribed_at: now, updated_at: now })
-    .where(sql<string>`lower(email)`, '=', email)
-    .where('status', '!=', 'unsubscribed')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  const subscriber = await findSubscriberByEmail(tx, email);
+  if (!subscriber || subscriber.status === 'unsubscribed') return false;
+  await setStatus(tx, subscriber.id, 'unsubscribed');
+  return true;
 }
 
 function text(data: unknown, ...path: string[]): string | undefined {
