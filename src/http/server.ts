@@ -1,12 +1,21 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import type { Transport } from '../delivery/transport.js';
+import { publicRoutes, type SubscribeLimits } from './public.routes.js';
+
+export interface ServerOptions {
+  /** Where the pages' emails (confirmation, welcome) go out. */
+  transport: Transport;
+  /** Overrides of the sign-up rate limits (tests). */
+  subscribeLimits?: Partial<SubscribeLimits>;
+}
 
 /**
  * The web server: public pages (sign-up, preferences, unsubscribe, feedback), Resend webhooks and
  * the operator console. Each area is a plugin in its own file, registered here.
  */
-export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+export async function buildServer(ctx: AppContext, options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     trustProxy: true,
@@ -17,5 +26,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     await ctx.db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
     return { ok: true };
   });
+  await app.register(publicRoutes, { ...ctx, transport: options.transport, limits: options.subscribeLimits });
   return app;
 }
