@@ -52,3 +52,21 @@ export function tokenIn(text: string, kind: string): string {
   if (!match) throw new Error(`no /${kind}/ link in: ${text.slice(0, 300)}`);
   return match[1] as string;
 }
+
+/** A subscriber straight in the database, for tests that start past the sign-up. */
+export async function insertSubscriber(
+  server: PublicServer,
+  values: { email: string; status?: 'pending' | 'active' | 'unsubscribed'; preferences?: Record<string, unknown> },
+) {
+  return server.database.db
+    .insertInto('subscribers')
+    .values({
+      email: values.email,
+      status: values.status ?? 'active',
+      preferences: JSON.stringify(values.preferences ?? {}),
+      confirmed_at: values.status === 'pending' ? null : new Date(),
+      source: 'test',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
