@@ -43,13 +43,18 @@ describe('GET /', () => {
 describe('POST /subscribe', () => {
   it('makes a new address pending and mails a confirm link that expires in 7 days', async () => {
     const before = Date.now();
-    const res = await server.app.inject(form({ email: 'new@example.org', topics: 'multi-agent, reinforcement learning' }));
+    const res = await server.app.inject(
+      form({ email: 'new@example.org', topics: 'multi-agent, reinforcement learning' }),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Check your inbox');
     const mail = await waitFor(() => transport.to('new@example.org')[0]);
     const row = await subscriber('new@example.org');
     expect(row?.status).toBe('pending');
-    expect((row?.preferences as { topics: string[] }).topics).toEqual(['multi-agent', 'reinforcement learning']);
+    expect((row?.preferences as { topics: string[] }).topics).toEqual([
+      'multi-agent',
+      'reinforcement learning',
+    ]);
     expect(row?.confirmation_sent_at).not.toBeNull();
     const claims = verifyToken(server.config.signingSecrets, tokenIn(mail.text, 'confirm'), 'confirm');
     expect(claims?.subscriberId).toBe(row?.id);
@@ -65,7 +70,13 @@ describe('POST /subscribe', () => {
     await insertSubscriber(server, { email: 'waiting@example.org', status: 'pending' });
     await suppress(server.database.db, 'bounced@example.org', 'hard_bounce');
     const answers = [];
-    for (const email of ['fresh@example.org', 'waiting@example.org', 'active@example.org', 'gone@example.org', 'bounced@example.org']) {
+    for (const email of [
+      'fresh@example.org',
+      'waiting@example.org',
+      'active@example.org',
+      'gone@example.org',
+      'bounced@example.org',
+    ]) {
       const res = await server.app.inject(form({ email }));
       answers.push({ status: res.statusCode, body: res.body, type: res.headers['content-type'] });
       const json = await server.app.inject({ method: 'POST', url: '/subscribe', payload: { email } });
@@ -97,7 +108,11 @@ describe('POST /subscribe', () => {
       .execute();
     await server.app.inject(form({ email: 'twice@example.org' }));
     await waitFor(() => transport.to('twice@example.org')[1]);
-    const rows = await server.database.db.selectFrom('subscribers').select('id').where('email', 'ilike', 'twice@example.org').execute();
+    const rows = await server.database.db
+      .selectFrom('subscribers')
+      .select('id')
+      .where('email', 'ilike', 'twice@example.org')
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
@@ -127,7 +142,9 @@ describe('POST /subscribe', () => {
   it('frees the throttle when the confirmation could not be sent', async () => {
     transport.failNext = true;
     await server.app.inject(form({ email: 'flaky@example.org' }));
-    await waitFor(async () => (await subscriber('flaky@example.org'))?.confirmation_sent_at === null || undefined);
+    await waitFor(
+      async () => (await subscriber('flaky@example.org'))?.confirmation_sent_at === null || undefined,
+    );
     await server.app.inject(form({ email: 'flaky@example.org' }));
     await waitFor(() => transport.to('flaky@example.org')[0]);
   });
@@ -141,17 +158,26 @@ describe('rate limits', () => {
     try {
       const statuses = [];
       for (let i = 0; i < 4; i++) {
-        const res = await limited.app.inject({ ...form({ email: `ip${i}@example.org` }), remoteAddress: '203.0.113.9' });
+        const res = await limited.app.inject({
+          ...form({ email: `ip${i}@example.org` }),
+          remoteAddress: '203.0.113.9',
+        });
         statuses.push(res.statusCode);
       }
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const other = await limited.app.inject({ ...form({ email: 'elsewhere@example.org' }), remoteAddress: '198.51.100.1' });
+      const other = await limited.app.inject({
+        ...form({ email: 'elsewhere@example.org' }),
+        remoteAddress: '198.51.100.1',
+      });
       expect(other.statusCode).toBe(200);
 
       const bodies = new Set<string>();
       for (let i = 0; i < 3; i++) {
         await byAddress.database.db.updateTable('subscribers').set({ confirmation_sent_at: null }).execute();
-        const res = await byAddress.app.inject({ ...form({ email: 'target@example.org' }), remoteAddress: `192.0.2.${i}` });
+        const res = await byAddress.app.inject({
+          ...form({ email: 'target@example.org' }),
+          remoteAddress: `192.0.2.${i}`,
+        });
         expect(res.statusCode).toBe(200);
         bodies.add(res.body);
         await settle();

@@ -56,7 +56,11 @@ export function tokenIn(text: string, kind: string): string {
 /** A subscriber straight in the database, for tests that start past the sign-up. */
 export async function insertSubscriber(
   server: PublicServer,
-  values: { email: string; status?: 'pending' | 'active' | 'unsubscribed'; preferences?: Record<string, unknown> },
+  values: {
+    email: string;
+    status?: 'pending' | 'active' | 'unsubscribed';
+    preferences?: Record<string, unknown>;
+  },
 ) {
   return server.database.db
     .insertInto('subscribers')

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PURPOSES, type Purpose, type Secrets, signToken, type TokenClaims, verifyToken } from '../../src/links/tokens.js';
+import {
+  PURPOSES,
+  type Purpose,
+  type Secrets,
+  signToken,
+  type TokenClaims,
+  verifyToken,
+} from '../../src/links/tokens.js';
 import { rng } from '../support/generate.js';
 
 /**
@@ -34,9 +41,20 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 function validClaims(): TokenClaims {
   const [id, version] = pick([...versions.entries()]);
   const purpose = pick(PURPOSES);
-  const subject = purpose === 'feedback' ? `2611.${10000 + int(900)}:${pick(['more', 'less'])}` : purpose === 'view' ? '2026-11-27' : undefined;
+  const subject =
+    purpose === 'feedback'
+      ? `2611.${10000 + int(900)}:${pick(['more', 'less'])}`
+      : purpose === 'view'
+        ? '2026-11-27'
+        : undefined;
   const expiresAt = purpose === 'confirm' ? nowSeconds + 7 * 24 * 3600 : undefined;
-  return { purpose, subscriberId: id, version, ...(subject ? { subject } : {}), ...(expiresAt ? { expiresAt } : {}) };
+  return {
+    purpose,
+    subscriberId: id,
+    version,
+    ...(subject ? { subject } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+  };
 }
 
 const decode = (part: string) => Buffer.from(part, 'base64url');
@@ -83,7 +101,15 @@ const mutations: Record<string, Mutation> = {
   },
   'percent-encode a character': (t) => {
     const i = int(t.length);
-    return { token: t.slice(0, i) + encodeURIComponent(t[i] as string).replace(/^[A-Za-z0-9_.-]$/, (c) => `%${c.charCodeAt(0).toString(16)}`) + t.slice(i + 1) };
+    return {
+      token:
+        t.slice(0, i) +
+        encodeURIComponent(t[i] as string).replace(
+          /^[A-Za-z0-9_.-]$/,
+          (c) => `%${c.charCodeAt(0).toString(16)}`,
+        ) +
+        t.slice(i + 1),
+    };
   },
   'change case': (t) => {
     const token = random() < 0.5 ? t.toUpperCase() : t.toLowerCase();
@@ -107,13 +133,28 @@ const mutations: Record<string, Mutation> = {
   },
   'other subject in the payload': (t, c) => {
     if (!c.subject) return undefined;
-    return { token: withPayload(t, payloadOf(t).replace(/more$|less$/, (v) => (v === 'more' ? 'less' : 'more')).replace(/2026-11-27$/, '2026-11-28')) };
+    return {
+      token: withPayload(
+        t,
+        payloadOf(t)
+          .replace(/more$|less$/, (v) => (v === 'more' ? 'less' : 'more'))
+          .replace(/2026-11-27$/, '2026-11-28'),
+      ),
+    };
   },
-  'genuine but an old version': (_t, c) => ({ token: signToken(secrets, { ...c, version: c.version - 1 - int(c.version) }) }),
+  'genuine but an old version': (_t, c) => ({
+    token: signToken(secrets, { ...c, version: c.version - 1 - int(c.version) }),
+  }),
   'genuine but a newer version': (_t, c) => ({ token: signToken(secrets, { ...c, version: c.version + 1 }) }),
-  'genuine but an unknown subscriber': (_t, c) => ({ token: signToken(secrets, { ...c, subscriberId: String(5000 + int(1000)) }) }),
-  'genuine but expired': (_t, c) => ({ token: signToken(secrets, { ...c, expiresAt: nowSeconds - 1 - int(1_000_000) }) }),
-  'signed with another secret': (_t, c) => ({ token: signToken({ current: `other-${int(1e9)}-secret-0123456789abcdef` }, c) }),
+  'genuine but an unknown subscriber': (_t, c) => ({
+    token: signToken(secrets, { ...c, subscriberId: String(5000 + int(1000)) }),
+  }),
+  'genuine but expired': (_t, c) => ({
+    token: signToken(secrets, { ...c, expiresAt: nowSeconds - 1 - int(1_000_000) }),
+  }),
+  'signed with another secret': (_t, c) => ({
+    token: signToken({ current: `other-${int(1e9)}-secret-0123456789abcdef` }, c),
+  }),
   'signed with an empty secret': (_t, c) => ({ token: signToken({ current: '' }, c) }),
   'non-canonical numbers': (t, c) => {
     const parts = payloadOf(t).split('.');
@@ -147,7 +188,8 @@ describe('signed tokens under mutation', () => {
       if (!mutated || (mutated.token === original && !mutated.purpose)) continue;
       count++;
       tried.set(name, (tried.get(name) ?? 0) + 1);
-      if (accepted(mutated.token, mutated.purpose ?? claims.purpose)) wrongly.push(`${name}: ${mutated.token}`);
+      if (accepted(mutated.token, mutated.purpose ?? claims.purpose))
+        wrongly.push(`${name}: ${mutated.token}`);
     }
     expect(wrongly).toEqual([]);
     expect(count).toBe(10_000);
