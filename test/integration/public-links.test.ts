@@ -12,7 +12,17 @@ beforeAll(async () => {
   server = await startPublicServer(transport);
   await server.database.db
     .insertInto('papers')
-    .values({ id: '2611.00001', title: 'A paper', listed_on: '2026-11-27', source: 'file' })
+    .values({
+      id: '2611.00001',
+      title: 'A paper',
+      abstract: '',
+      authors: '[]',
+      upvotes: 0,
+      comments: 0,
+      ai_keywords: '[]',
+      listed_on: '2026-11-27',
+      source: 'file',
+    })
     .execute();
 });
 afterAll(async () => server?.close());

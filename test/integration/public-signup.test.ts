@@ -51,7 +51,7 @@ describe('POST /subscribe', () => {
     const mail = await waitFor(() => transport.to('new@example.org')[0]);
     const row = await subscriber('new@example.org');
     expect(row?.status).toBe('pending');
-    expect((row?.preferences as { topics: string[] }).topics).toEqual([
+    expect((row?.preferences as { topics?: string[] } | undefined)?.topics).toEqual([
       'multi-agent',
       'reinforcement learning',
     ]);
@@ -123,7 +123,7 @@ describe('POST /subscribe', () => {
     expect(mail.text).toContain('/confirm/');
     const row = await subscriber('back@example.org');
     expect(row?.status).toBe('pending');
-    expect((row?.preferences as { topics: string[] }).topics).toEqual(['robotics']);
+    expect((row?.preferences as { topics?: string[] } | undefined)?.topics).toEqual(['robotics']);
   });
 
   it('keeps what was typed and says what is wrong beside the field', async () => {
