@@ -10,27 +10,20 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function email(
-  config: Config,
-  to: string,
-  kind: string,
-  subject: string,
-  lines: string[],
-  link?: { href: string; label: string },
-): OutgoingEmail {
+interface Link {
+  href: string;
+  label: string;
+}
+
+function email(config: Config, to: string, kind: string, subject: string, lines: string[], links: Link[]): OutgoingEmail {
   const paragraphs = lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('');
-  const button = link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : '';
-  const text = [
-    ...lines,
-    ...(link ? [`${link.label}: ${link.href}`] : []),
-    '',
-    config.mail.senderAddress,
-  ].join('\n\n');
+  const buttons = links.map((l) => `<p><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></p>`).join('');
+  const text = [...lines, ...links.map((l) => `${l.label}: ${l.href}`), config.mail.senderAddress].join('\n\n');
   return {
     from: config.mail.from,
     to,
     subject,
-    html: `<!doctype html><html lang="en"><body>${paragraphs}${button}<p>${escapeHtml(config.mail.senderAddress)}</p></body></html>`,
+    html: `<!doctype html><html lang="en"><body>${paragraphs}${buttons}<p>${escapeHtml(config.mail.senderAddress)}</p></body></html>`,
     text,
     ...(config.mail.replyTo ? { replyTo: config.mail.replyTo } : {}),
     headers: {},
@@ -48,11 +41,15 @@ export function confirmationEmail(config: Config, to: string, confirmUrl: string
       `Someone, hopefully you, asked to receive ${config.mail.senderName}: the new research papers that matter to you, by email.`,
       'Nothing is sent until you confirm. The link works for 7 days; if it was not you, ignore this email.',
     ],
-    { href: confirmUrl, label: 'Confirm my subscription' },
+    [{ href: confirmUrl, label: 'Confirm my subscription' }],
   );
 }
 
-export function welcomeEmail(config: Config, to: string, preferencesUrl: string): OutgoingEmail {
+export function welcomeEmail(
+  config: Config,
+  to: string,
+  links: { preferences: string; unsubscribe: string },
+): OutgoingEmail {
   return email(
     config,
     to,
@@ -62,6 +59,9 @@ export function welcomeEmail(config: Config, to: string, preferencesUrl: string)
       'You are subscribed. Your first digest comes with the next edition.',
       'Choose your topics, the hour and the format on your preferences page.',
     ],
-    { href: preferencesUrl, label: 'My preferences' },
+    [
+      { href: links.preferences, label: 'My preferences' },
+      { href: links.unsubscribe, label: 'Unsubscribe' },
+    ],
   );
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import type { SubscriberRow } from '../db/schema.js';
 import type { Transport } from '../delivery/transport.js';
 import { confirmLink, subscriberLinks } from '../links/links.js';
+import type { Logger } from '../logger.js';
 import { type Preferences, readPreferences } from './preferences.js';
 import { confirmationEmail, welcomeEmail } from './subscription-emails.js';
 import { suppressedAmong } from './suppressions.repository.js';
@@ -18,6 +19,7 @@ export interface SubscriptionDeps {
   db: Db;
   config: Config;
   transport: Transport;
+  logger?: Pick<Logger, 'warn'>;
   now?: () => Date;
 }
 
@@ -127,11 +129,11 @@ export async function confirmSubscription(
   if (subscriber.confirmed_at) return 'resubscribed';
   const links = subscriberLinks(deps.config, { id: updated.id, tokenVersion: updated.token_version });
   const sent = await deps.transport.send(
-    welcomeEmail(deps.config, updated.email, links.preferences),
+    welcomeEmail(deps.config, updated.email, links),
     `welcome-${updated.id}`,
   );
   // The subscription stands even when the welcome could not go out; it is a courtesy.
-  if (!sent.ok) return 'activated';
+  if (!sent.ok) deps.logger?.warn({ subscriberId: updated.id, error: sent.message }, 'welcome email not sent');
   return 'activated';
 }
 
