@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { SubscriberRow } from '../db/schema.js';
 import { confirmLink, subscriberLinks } from '../links/links.js';
-import { confirmSubscription, recordFeedback, unsubscribe } from '../subscribers/subscription.service.js';
+import type { Subscriber } from '../subscribers/subscribers.repository.js';
+import { confirmSubscription, giveFeedback, unsubscribe } from '../subscribers/subscription.service.js';
 import { MessagePage } from './pages/message.page.js';
 import type { PublicDeps } from './public.routes.js';
 
@@ -16,8 +16,7 @@ export function pathOf(url: string): string {
 export function linkRoutes(app: FastifyInstance, deps: PublicDeps): void {
   const { config } = deps;
   const senderName = config.mail.senderName;
-  const preferencesPath = (s: SubscriberRow) =>
-    pathOf(subscriberLinks(config, { id: s.id, tokenVersion: s.token_version }).preferences);
+  const preferencesPath = (s: Subscriber) => pathOf(subscriberLinks(config, s).preferences);
 
   // A GET only shows a button: mail scanners open links, and a scanner must not be able to
   // subscribe someone who never asked. The click (a POST) is the consent.
@@ -105,12 +104,12 @@ export function linkRoutes(app: FastifyInstance, deps: PublicDeps): void {
   app.post<TokenParams>('/unsubscribe/:token', async (request, reply) => {
     const link = await deps.resolve(request.params.token, 'unsubscribe');
     if (!link) return deps.notFound(reply);
-    await unsubscribe(deps.db, link.subscriber.id);
+    await unsubscribe(deps.db, link.subscriber);
     return unsubscribedPage(link.subscriber, reply);
   });
 
-  function unsubscribedPage(subscriber: SubscriberRow, reply: Parameters<PublicDeps['notFound']>[0]) {
-    const undo = pathOf(confirmLink(config, { id: subscriber.id, tokenVersion: subscriber.token_version }));
+  function unsubscribedPage(subscriber: Subscriber, reply: Parameters<PublicDeps['notFound']>[0]) {
+    const undo = pathOf(confirmLink(config, subscriber));
     return deps.sendPage(
       reply,
       MessagePage({
@@ -140,7 +139,7 @@ export function linkRoutes(app: FastifyInstance, deps: PublicDeps): void {
     const match = /^(.+):(more|less)$/.exec(subject);
     if (!link || !match) return deps.notFound(reply);
     const [, paperId, value] = match as unknown as [string, string, 'more' | 'less'];
-    if (!(await recordFeedback(deps.db, link.subscriber.id, paperId, value === 'more' ? 1 : -1))) {
+    if (!(await giveFeedback(deps.db, link.subscriber, paperId, value))) {
       return deps.notFound(reply);
     }
     return deps.sendPage(

@@ -1,4 +1,5 @@
 import { type Preferences, preferencesSchema } from '../subscribers/preferences.js';
+import { splitList } from '../subscribers/preferences-input.js';
 
 /**
  * The preferences page's form, as text in and text out: lists are comma-separated, numbers are
@@ -26,13 +27,6 @@ export type PreferencesFormErrors = Partial<Record<FormField, string>>;
 
 const LIST_FIELDS = new Set<FormField>(['topics', 'exclude', 'follow']);
 const NUMBER_FIELDS = new Set<FormField>(['minUpvotes', 'maxPapers', 'weeklyDay', 'sendHour']);
-
-export function splitList(text: string): string[] {
-  return text
-    .split(/[,\n]/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
 
 export function preferencesToForm(preferences: Preferences): PreferencesFormValues {
   const values = {} as PreferencesFormValues;

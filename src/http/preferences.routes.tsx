@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { SubscriberRow } from '../db/schema.js';
 import { confirmLink, subscriberLinks } from '../links/links.js';
-import { readPreferences } from '../subscribers/preferences.js';
+import { type Subscriber, updatePreferences } from '../subscribers/subscribers.repository.js';
 import {
   deleteSubscriber,
   exportSubscriberData,
-  savePreferences,
   signOutOldLinks,
 } from '../subscribers/subscription.service.js';
 import { pathOf } from './link.routes.js';
@@ -24,27 +22,26 @@ export function preferencesRoutes(app: FastifyInstance, deps: PublicDeps): void 
   function page(
     reply: FastifyReply,
     token: string,
-    subscriber: SubscriberRow,
+    subscriber: Subscriber,
     extra: Partial<PreferencesPageProps> = {},
     status = 200,
   ) {
     const self = `/preferences/${token}`;
-    const subject = { id: subscriber.id, tokenVersion: subscriber.token_version };
     return deps.sendPage(
       reply,
       PreferencesPage({
         senderName,
         email: subscriber.email,
         status: subscriber.status,
-        values: preferencesToForm(readPreferences(subscriber.preferences)),
+        values: preferencesToForm(subscriber.preferences),
         urls: {
           self,
           preview: deps.digestPreview ? `${self}/preview` : undefined,
           data: `${self}/data`,
           signOut: `${self}/sign-out`,
           delete: `${self}/delete`,
-          unsubscribe: pathOf(subscriberLinks(config, subject).unsubscribe),
-          resubscribe: pathOf(confirmLink(config, subject)),
+          unsubscribe: pathOf(subscriberLinks(config, subscriber).unsubscribe),
+          resubscribe: pathOf(confirmLink(config, subscriber)),
         },
         ...extra,
       }),
@@ -65,8 +62,8 @@ export function preferencesRoutes(app: FastifyInstance, deps: PublicDeps): void 
     const parsed = parsePreferencesForm(values);
     if (!parsed.ok)
       return page(reply, request.params.token, link.subscriber, { values, errors: parsed.errors }, 400);
-    await savePreferences(deps.db, link.subscriber.id, parsed.preferences);
-    const saved = { ...link.subscriber, preferences: parsed.preferences };
+    const saved =
+      (await updatePreferences(deps.db, link.subscriber.id, parsed.preferences)) ?? link.subscriber;
     return page(reply, request.params.token, saved, {
       notice: 'Saved. Your next digest uses these preferences.',
     });
@@ -87,8 +84,7 @@ export function preferencesRoutes(app: FastifyInstance, deps: PublicDeps): void 
   app.post<TokenParams>('/preferences/:token/sign-out', async (request, reply) => {
     const link = await deps.resolve(request.params.token, 'preferences');
     if (!link) return deps.notFound(reply);
-    const version = await signOutOldLinks(deps.db, link.subscriber.id);
-    const fresh = subscriberLinks(config, { id: link.subscriber.id, tokenVersion: version }).preferences;
+    const fresh = subscriberLinks(config, await signOutOldLinks(deps.db, link.subscriber)).preferences;
     return reply.redirect(`${pathOf(fresh)}`, 303);
   });
 

@@ -4,12 +4,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ReactElement } from 'react';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import type { SubscriberRow } from '../db/schema.js';
 import type { Transport } from '../delivery/transport.js';
 import type { ResolvedToken } from '../links/resolve-token.js';
 import { resolveToken } from '../links/resolve-token.js';
 import type { Purpose } from '../links/tokens.js';
 import type { Logger } from '../logger.js';
+import type { Subscriber } from '../subscribers/subscribers.repository.js';
 import { linkRoutes } from './link.routes.js';
 import { renderPage } from './pages/layout.js';
 import { NotFoundPage } from './pages/message.page.js';
@@ -46,7 +46,7 @@ export interface PublicDeps extends PublicRoutesOptions {
   notFound(reply: FastifyReply): FastifyReply;
   resolve(token: string, purpose: Purpose): Promise<ResolvedToken | undefined>;
   /** Renders a subscriber's digest as a page (preview, view in browser); unset until ranking and rendering are wired. */
-  digestPreview?: (reply: FastifyReply, subscriber: SubscriberRow, date: string) => Promise<FastifyReply>;
+  digestPreview?: (reply: FastifyReply, subscriber: Subscriber, date: string) => Promise<FastifyReply>;
   /** Work finished after the reply (sign-up emails); awaited when the server closes. */
   background(work: Promise<unknown>): void;
 }

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { splitList, validEmail } from '../subscribers/preferences-input.js';
 import { subscribe } from '../subscribers/subscription.service.js';
 import { MessagePage } from './pages/message.page.js';
 import { CheckInboxPage, SignupPage } from './pages/signup.page.js';
-import { splitList } from './preferences-form.js';
 import type { PublicDeps } from './public.routes.js';
 
-const EMAIL = /^[^\s@<>()[\]",;:\\]+@[^\s@<>()[\]",;:\\.]+(\.[^\s@<>()[\]",;:\\.]+)+$/;
 const CHECK_INBOX_MESSAGE =
   'If that address can receive our email, a message with a confirmation link is on its way. It works for 7 days.';
 
@@ -30,7 +29,7 @@ function readSignup(body: unknown): SignupInput {
 function validate(input: SignupInput): { email?: string; topics?: string } {
   const errors: { email?: string; topics?: string } = {};
   if (input.email === '') errors.email = 'Enter your email address.';
-  else if (input.email.length > 254 || !EMAIL.test(input.email))
+  else if (input.email.length > 254 || !validEmail(input.email))
     errors.email = 'Enter an email address like name@example.org.';
   const topics = splitList(input.topicsText);
   if (topics.length > 50) errors.topics = 'At most 50 interests.';

@@ -1,10 +1,10 @@
 import type { Db } from '../db/database.js';
-import type { SubscriberRow } from '../db/schema.js';
+import { getSubscriber, type Subscriber } from '../subscribers/subscribers.repository.js';
 import { type Purpose, type Secrets, type TokenClaims, verifyToken } from './tokens.js';
 
 /** A link that checked out: whose it is and what it says. */
 export interface ResolvedToken {
-  subscriber: SubscriberRow;
+  subscriber: Subscriber;
   claims: TokenClaims;
 }
 
@@ -25,11 +25,7 @@ export async function resolveToken(
   if (!claims) return undefined;
   // bigint ids: a digit string beyond bigint range would make Postgres throw, not just miss.
   if (claims.subscriberId.length > 18) return undefined;
-  const subscriber = await db
-    .selectFrom('subscribers')
-    .selectAll()
-    .where('id', '=', claims.subscriberId)
-    .executeTakeFirst();
-  if (!subscriber || subscriber.token_version !== claims.version) return undefined;
+  const subscriber = await getSubscriber(db, claims.subscriberId);
+  if (!subscriber || subscriber.tokenVersion !== claims.version) return undefined;
   return { subscriber, claims };
 }

@@ -15,10 +15,21 @@ interface Link {
   label: string;
 }
 
-function email(config: Config, to: string, kind: string, subject: string, lines: string[], links: Link[]): OutgoingEmail {
+function email(
+  config: Config,
+  to: string,
+  kind: string,
+  subject: string,
+  lines: string[],
+  links: Link[],
+): OutgoingEmail {
   const paragraphs = lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('');
-  const buttons = links.map((l) => `<p><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></p>`).join('');
-  const text = [...lines, ...links.map((l) => `${l.label}: ${l.href}`), config.mail.senderAddress].join('\n\n');
+  const buttons = links
+    .map((l) => `<p><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></p>`)
+    .join('');
+  const text = [...lines, ...links.map((l) => `${l.label}: ${l.href}`), config.mail.senderAddress].join(
+    '\n\n',
+  );
   return {
     from: config.mail.from,
     to,

@@ -39,7 +39,13 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 const statusOf = async (email: string) =>
-  (await server.database.db.selectFrom('subscribers').select('status').where('email', '=', email).executeTakeFirstOrThrow()).status;
+  (
+    await server.database.db
+      .selectFrom('subscribers')
+      .select('status')
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow()
+  ).status;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -49,7 +55,14 @@ beforeAll(async () => {
   await server.app.listen({ port, host: '127.0.0.1' });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }, 60_000);
 
@@ -101,8 +114,16 @@ describe('a subscriber in the browser', () => {
     await page.getByRole('button', { name: 'Save preferences' }).click();
     await page.getByText('Saved.').waitFor();
     await shot(page, 'life-6-preferences-saved');
-    const row = await server.database.db.selectFrom('subscribers').select('preferences').where('email', '=', email).executeTakeFirstOrThrow();
-    expect(row.preferences).toMatchObject({ topics: ['robotics', 'sim-to-real'], maxPapers: 3, timezone: 'Europe/Lisbon' });
+    const row = await server.database.db
+      .selectFrom('subscribers')
+      .select('preferences')
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+    expect(row.preferences).toMatchObject({
+      topics: ['robotics', 'sim-to-real'],
+      maxPapers: 3,
+      timezone: 'Europe/Lisbon',
+    });
 
     // The mailbox provider's one-click POST: no cookies, no browser.
     const unsubscribeUrl = linkIn(mail.to(email)[1]?.text ?? '', 'unsubscribe');
