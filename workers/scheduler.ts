@@ -11,9 +11,12 @@ import type { Logger } from '../src/logger.js';
  * job. Its id is derived from the hour (`plan-2026-11-24-h07`), so two schedulers, a restart or a
  * manual trigger add one job, and the edition is planned once.
  */
-export function startScheduler(backend: QueueBackend, logger: Logger): { stop(): void; tick(): Promise<void> } {
-  const tick = async () => {
-    const hour = formatUtcHour(new Date());
+export function startScheduler(
+  backend: QueueBackend,
+  logger: Logger,
+): { stop(): void; tick(now?: Date): Promise<void> } {
+  const tick = async (now = new Date()) => {
+    const hour = formatUtcHour(now);
     try {
       const id = await enqueuePlanHour(backend, hour);
       logger.info({ jobId: id }, 'plan job enqueued');
@@ -21,7 +24,7 @@ export function startScheduler(backend: QueueBackend, logger: Logger): { stop():
       logger.error({ hour, err: (err as Error).message }, 'could not enqueue the plan job');
     }
   };
-  const task = cron.schedule('0 * * * *', tick, { timezone: 'UTC' });
+  const task = cron.schedule('0 * * * *', () => tick(), { timezone: 'UTC' });
   return { stop: () => void task.stop(), tick };
 }
 
