@@ -1,8 +1,9 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { createEditionContext, type EditionContext, selectForSubscribers } from '../editions/selection.service.js';
 import { subscriberLinks } from '../links/links.js';
-import { type Paper, paperFromRow } from '../papers/paper.js';
-import type { RankedPaper, Selection } from '../ranking/types.js';
+import { digestLinks } from '../render/digest.types.js';
+import { renderDigest } from '../render/render-digest.js';
 import type { Preferences } from '../subscribers/preferences.js';
 import type { OutgoingEmail } from './transport.js';
 
@@ -28,11 +29,27 @@ export interface Composer {
   compose(editionDate: string, recipients: Recipient[]): Promise<Map<string, Composed>>;
 }
 
+/** An edition's ranking context (papers loaded and indexed once) is reused for this long. */
+const EDITION_CONTEXT_TTL_MS = 10 * 60_000;
+
 export function createComposer(deps: { db: Db; config: Config }): Composer {
   const { db, config } = deps;
+  const contexts = new Map<string, { ctx: EditionContext; at: number }>();
+  const editionContext = (date: string) => {
+    const cached = contexts.get(date);
+    if (cached && Date.now() - cached.at < EDITION_CONTEXT_TTL_MS) return cached.ctx;
+    if (contexts.size >= 4) contexts.delete(contexts.keys().next().value!);
+    const ctx = createEditionContext(date);
+    contexts.set(date, { ctx, at: Date.now() });
+    return ctx;
+  };
   return {
     async compose(editionDate, recipients) {
-      const selections = await rankStandIn(db, editionDate, recipients);
+      const selections = await selectForSubscribers(
+        db,
+        editionContext(editionDate),
+        recipients.map((r) => ({ id: r.subscriberId, preferences: r.preferences })),
+      );
       const out = new Map<string, Composed>();
       for (const r of recipients) {
         const selection = selections.get(r.subscriberId) ?? { papers: [], emptyReason: 'not ranked' };
@@ -42,7 +59,16 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
           continue;
         }
         const links = subscriberLinks(config, { id: r.subscriberId, tokenVersion: r.tokenVersion });
-        const rendered = renderStandIn(editionDate, r, selection.papers, quiet);
+        const rendered = await renderDigest({
+          edition: { date: editionDate, frequency: r.preferences.frequency },
+          recipient: { email: r.email },
+          preferences: r.preferences,
+          papers: selection.papers,
+          quiet,
+          links: digestLinks(links, editionDate),
+          sender: { name: config.mail.senderName, address: config.mail.senderAddress },
+          subjectTemplate: config.mail.subjectTemplate,
+        });
         const template = r.preferences.template;
         out.set(r.deliveryId, {
           kind: 'email',
@@ -71,26 +97,4 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
       return out;
     },
   };
-}
-
-// STAND-IN until ranking (src/editions/selection.service.ts) lands: most upvoted papers of the day.
-async function rankStandIn(db: Db, date: string, recipients: Recipient[]): Promise<Map<string, Selection>> {
-  const rows = await db.selectFrom('papers').selectAll().where('listed_on', '=', date).orderBy('id').execute();
-  const papers: Paper[] = rows.map(paperFromRow).sort((a, b) => b.upvotes - a.upvotes || a.id.localeCompare(b.id));
-  const map = new Map<string, Selection>();
-  for (const r of recipients) {
-    const chosen: RankedPaper[] = papers
-      .slice(0, r.preferences.maxPapers)
-      .map((paper) => ({ paper, score: paper.upvotes, why: 'popular today' }));
-    map.set(r.subscriberId, chosen.length ? { papers: chosen } : { papers: [], emptyReason: 'no papers listed' });
-  }
-  return map;
-}
-
-// STAND-IN until rendering (src/render) lands.
-function renderStandIn(date: string, r: Recipient, papers: RankedPaper[], quiet: boolean) {
-  const subject = quiet ? `${date}: nothing new today` : `${date}: ${papers[0]!.paper.title}`;
-  const text = quiet ? 'Nothing new matched today.' : papers.map((p) => `- ${p.paper.title}`).join('\n');
-  const html = r.preferences.format === 'text' ? undefined : `<html><body><pre>${text}</pre></body></html>`;
-  return { subject, text, html };
 }

@@ -17,7 +17,7 @@ const prefix = randomPrefix();
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  fake = await startFakeResend({ hangMs: 1500 });
+  fake = await startFakeResend({ hangMs: 6000 });
   await seedPapers(t.db, generatePapers(20, { listedOn: D }));
   await seedSubscribers(t.db, manySubscribers(N));
 });
@@ -34,7 +34,14 @@ it('delivers everything exactly once while 20% of calls fail (500, 429, timeout 
   const backend = backendFor(ctx);
   try {
     await enqueuePlanDay(backend, D);
-    await waitForEdition(t, D, { expected: N });
+    await waitForEdition(t, D, { expected: N, timeoutMs: 150_000 }).catch(async (e) => {
+      const q = backend.queue('sends');
+      console.log(await q.getJobCounts());
+      for (const j of await q.getJobs(['active', 'waiting', 'delayed', 'failed'])) {
+        console.log(j.id, await j.getState(), j.attemptsMade, j.failedReason, j.stalledCounter);
+      }
+      throw e;
+    });
   } finally {
     await workers.close();
     await backend.close();

@@ -29,7 +29,7 @@ export function workerEnv(
     RESEND_API_KEY: fake.apiKey,
     RESEND_BASE_URL: fake.url,
     SEND_RATE_PER_SECOND: '0',
-    RESEND_TIMEOUT_SECONDS: '1',
+    RESEND_TIMEOUT_SECONDS: '5',
     JOB_LOCK_SECONDS: '3',
     PAPERBOY_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'paperboy-data-')),
     ...options.extra,
