@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { adminRoutes } from './admin.routes.js';
 
 /**
  * The web server: public pages (sign-up, preferences, unsubscribe, feedback), Resend webhooks and
@@ -17,5 +18,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     await ctx.db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
     return { ok: true };
   });
+  await app.register(adminRoutes, { ctx });
   return app;
 }
