@@ -50,7 +50,11 @@ export function createArchive(
     const selection = await selectForSubscriber(deps.db, createEditionContext(date), NOBODY);
     const rendered = await renderDigest({
       edition: { date, frequency: 'daily' },
-      preferences: { template: defaultPreferences.template, format: 'html', abstracts: defaultPreferences.abstracts },
+      preferences: {
+        template: defaultPreferences.template,
+        format: 'html',
+        abstracts: defaultPreferences.abstracts,
+      },
       papers: selection.papers,
       quiet: selection.papers.length === 0,
       links: {},

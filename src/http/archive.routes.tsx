@@ -77,15 +77,24 @@ export async function archiveRoutes(app: FastifyInstance, options: ArchiveRoutes
   };
 
   app.get('/archive', async (_request, reply) => {
-    const editions = (await recent(30)).map((e) => ({ date: e.date, subject: e.subject, count: e.papers.length }));
-    const page = renderToStaticMarkup(<ArchiveIndex title={title} feedUrl={`${config.publicUrl}/feed.xml`} editions={editions} />);
+    const editions = (await recent(30)).map((e) => ({
+      date: e.date,
+      subject: e.subject,
+      count: e.papers.length,
+    }));
+    const page = renderToStaticMarkup(
+      <ArchiveIndex title={title} feedUrl={`${config.publicUrl}/feed.xml`} editions={editions} />,
+    );
     return publicHeaders(reply, 300).type('text/html; charset=utf-8').send(`<!doctype html>${page}`);
   });
 
   app.get<{ Params: { date: string } }>('/archive/:date', async (request, reply) => {
     const { date } = request.params;
     if (!DATE.test(date)) {
-      return reply.code(400).type('text/plain; charset=utf-8').send('An archive date looks like 2026-11-27.\n');
+      return reply
+        .code(400)
+        .type('text/plain; charset=utf-8')
+        .send('An archive date looks like 2026-11-27.\n');
     }
     const edition = await archive.edition(date);
     if (!edition) {

@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { adminRoutes } from './admin.routes.js';
+import { archiveRoutes } from './archive.routes.js';
 
 /**
  * The web server: public pages (sign-up, preferences, unsubscribe, feedback), Resend webhooks and
@@ -19,5 +20,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     return { ok: true };
   });
   await app.register(adminRoutes, { ctx });
+  await app.register(archiveRoutes, { ctx });
   return app;
 }

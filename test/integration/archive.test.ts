@@ -41,7 +41,9 @@ describe('public archive', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     expect(res.headers['cache-control']).toMatch(/^public/);
     expect(res.body).not.toContain('<img src=x');
-    expect(res.body).toContain('&lt;img src=x onerror=alert(1)&gt; Attention &amp; &lt;b&gt;Everything&lt;/b&gt;');
+    expect(res.body).toContain(
+      '&lt;img src=x onerror=alert(1)&gt; Attention &amp; &lt;b&gt;Everything&lt;/b&gt;',
+    );
     expect(res.body).not.toMatch(/\/unsubscribe\/|\/feedback\/|\/preferences\//);
   });
 
@@ -76,7 +78,10 @@ describe('public archive', () => {
 
   it('renders each edition once and serves it from the cache until the time is up', async () => {
     let clock = 0;
-    const archive = createArchive({ db: database.db, config: testConfig() }, { ttlMs: 1000, now: () => clock });
+    const archive = createArchive(
+      { db: database.db, config: testConfig() },
+      { ttlMs: 1000, now: () => clock },
+    );
     const a = await archive.edition('2026-11-26');
     const b = await archive.edition('2026-11-26');
     expect(b).toBe(a);

@@ -34,7 +34,13 @@ function PreviewForm({ query, editions }: { query: PreviewQuery; editions: strin
       <fieldset>
         <label>
           Subscriber email
-          <input name="email" type="email" defaultValue={query.email} placeholder="reader@example.org" size={28} />
+          <input
+            name="email"
+            type="email"
+            defaultValue={query.email}
+            placeholder="reader@example.org"
+            size={28}
+          />
         </label>
         <label className="check">
           <input name="defaults" type="checkbox" value="1" defaultChecked={query.useDefaults} />
@@ -120,7 +126,8 @@ function Result({ result }: { result: PreviewResult }) {
       <ol className="papers">
         {result.papers.map((p) => (
           <li key={p.paper.id}>
-            <a href={paperUrl(p.paper)}>{p.paper.title}</a> <span className="muted">score {p.score.toFixed(3)}</span>
+            <a href={paperUrl(p.paper)}>{p.paper.title}</a>{' '}
+            <span className="muted">score {p.score.toFixed(3)}</span>
             <br />
             <span className="why">{p.why}</span>
           </li>
@@ -132,11 +139,19 @@ function Result({ result }: { result: PreviewResult }) {
           <div className="frames">
             <div className="frame desktop">
               <h3>Desktop · 600 px</h3>
-              <iframe title="desktop preview" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={result.html} />
+              <iframe
+                title="desktop preview"
+                sandbox="allow-popups allow-popups-to-escape-sandbox"
+                srcDoc={result.html}
+              />
             </div>
             <div className="frame phone">
               <h3>Phone · 375 px</h3>
-              <iframe title="phone preview" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={result.html} />
+              <iframe
+                title="phone preview"
+                sandbox="allow-popups allow-popups-to-escape-sandbox"
+                srcDoc={result.html}
+              />
             </div>
           </div>
         </>
