@@ -56,6 +56,14 @@ const envSchema = z.object({
     z.string().min(32, 'must be at least 32 characters').optional(),
   ),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: optionalString.pipe(
+    z.coerce
+      .number<string | undefined>({ message: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be a port, 1 to 65535')
+      .max(65535, 'must be a port, 1 to 65535')
+      .optional(),
+  ),
   HF_BASE_URL: url('https://huggingface.co').default('https://huggingface.co'),
   ARXIV_BASE_URL: url('https://export.arxiv.org').default('https://export.arxiv.org'),
   SEND_RATE_PER_SECOND: int(0, 10_000, 2),
@@ -96,6 +104,8 @@ export interface Config {
   port: number;
   signingSecrets: { current: string; previous: string | undefined };
   adminToken: string | undefined;
+  /** Where a worker process serves /metrics (the web server serves its own on PORT). Unset: none. */
+  metricsPort: number | undefined;
   sources: { hfBaseUrl: string; arxivBaseUrl: string };
   sendRatePerSecond: number;
   workerConcurrency: number;
@@ -163,6 +173,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       previous: e.SIGNING_SECRET_PREVIOUS,
     },
     adminToken: e.ADMIN_TOKEN,
+    metricsPort: e.METRICS_PORT,
     sources: {
       hfBaseUrl: e.HF_BASE_URL.replace(/\/+$/, ''),
       arxivBaseUrl: e.ARXIV_BASE_URL.replace(/\/+$/, ''),
