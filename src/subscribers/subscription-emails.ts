@@ -1,78 +1,71 @@
 import type { Config } from '../config.js';
 import type { OutgoingEmail } from '../delivery/transport.js';
+import {
+  renderTransactional,
+  type TransactionalKind,
+  type TransactionalProps,
+} from '../render/transactional.js';
+import type { Preferences } from './preferences.js';
 
 /**
- * The two emails of the double opt-in: the confirmation request and the welcome. Plain, short, and
- * with no tracking; the HTML is escaped text only.
+ * The two emails of the double opt-in, rendered from templates/confirm.email.tsx and
+ * templates/welcome.email.tsx: no tracking, feed-free, escaped by React.
  */
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-interface Link {
-  href: string;
-  label: string;
-}
-
-function email(
+async function email<K extends TransactionalKind>(
   config: Config,
   to: string,
-  kind: string,
-  subject: string,
-  lines: string[],
-  links: Link[],
-): OutgoingEmail {
-  const paragraphs = lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('');
-  const buttons = links
-    .map((l) => `<p><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></p>`)
-    .join('');
-  const text = [...lines, ...links.map((l) => `${l.label}: ${l.href}`), config.mail.senderAddress].join(
-    '\n\n',
-  );
+  kind: K,
+  props: TransactionalProps[K],
+): Promise<OutgoingEmail> {
+  const rendered = await renderTransactional(kind, props);
   return {
     from: config.mail.from,
     to,
-    subject,
-    html: `<!doctype html><html lang="en"><body>${paragraphs}${buttons}<p>${escapeHtml(config.mail.senderAddress)}</p></body></html>`,
-    text,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
     ...(config.mail.replyTo ? { replyTo: config.mail.replyTo } : {}),
     headers: {},
     tags: [{ name: 'kind', value: kind }],
   };
 }
 
-export function confirmationEmail(config: Config, to: string, confirmUrl: string): OutgoingEmail {
-  return email(
-    config,
-    to,
-    'confirm',
-    `Confirm your ${config.mail.senderName} subscription`,
-    [
-      `Someone, hopefully you, asked to receive ${config.mail.senderName}: the new research papers that matter to you, by email.`,
-      'Nothing is sent until you confirm. The link works for 7 days; if it was not you, ignore this email.',
-    ],
-    [{ href: confirmUrl, label: 'Confirm my subscription' }],
-  );
+function sender(config: Config) {
+  return {
+    brand: config.mail.senderName,
+    senderName: config.mail.senderName,
+    senderAddress: config.mail.senderAddress,
+  };
+}
+
+export function confirmationEmail(config: Config, to: string, confirmUrl: string): Promise<OutgoingEmail> {
+  return email(config, to, 'confirm', { ...sender(config), email: to, confirmUrl, expiresInDays: 7 });
+}
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** "every morning at 07:00 (UTC)" and the like, from the subscriber's preferences. */
+export function scheduleText(
+  p: Pick<Preferences, 'frequency' | 'weeklyDay' | 'sendHour' | 'timezone'>,
+): string {
+  const at = `at ${String(p.sendHour).padStart(2, '0')}:00 (${p.timezone})`;
+  if (p.frequency === 'weekly') return `every ${WEEKDAYS[p.weeklyDay - 1] ?? 'Monday'} ${at}`;
+  return p.frequency === 'weekdays' ? `every weekday ${at}` : `every day ${at}`;
 }
 
 export function welcomeEmail(
   config: Config,
   to: string,
   links: { preferences: string; unsubscribe: string },
-): OutgoingEmail {
-  return email(
-    config,
-    to,
-    'welcome',
-    `Welcome to ${config.mail.senderName}`,
-    [
-      'You are subscribed. Your first digest comes with the next edition.',
-      'Choose your topics, the hour and the format on your preferences page.',
-    ],
-    [
-      { href: links.preferences, label: 'My preferences' },
-      { href: links.unsubscribe, label: 'Unsubscribe' },
-    ],
-  );
+  preferences?: Preferences,
+): Promise<OutgoingEmail> {
+  return email(config, to, 'welcome', {
+    ...sender(config),
+    email: to,
+    schedule: preferences ? scheduleText(preferences) : 'with the next edition',
+    topics: preferences?.topics ?? [],
+    preferencesUrl: links.preferences,
+    unsubscribeUrl: links.unsubscribe,
+  });
 }

@@ -65,10 +65,12 @@ describe.each(TEMPLATE_NAMES)('the %s digest in Chromium', (template) => {
         // As the browser parsed it: nothing that runs, and only http(s) links.
         const risky = await page.evaluate(() => ({
           scripts: document.querySelectorAll('script, iframe, object, embed').length,
-          handlers: [...document.querySelectorAll('*')].flatMap((e) =>
-            [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => a.name),
+          handlers: Array.from(document.querySelectorAll('*')).flatMap((e) =>
+            Array.from(e.attributes)
+              .filter((a) => a.name.startsWith('on'))
+              .map((a) => a.name),
           ),
-          links: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? ''),
+          links: Array.from(document.querySelectorAll('a')).map((a) => a.getAttribute('href') ?? ''),
         }));
         expect(risky.scripts).toBe(0);
         expect(risky.handlers).toEqual([]);
