@@ -137,6 +137,7 @@ console.log(
     fast_warm_ms: +fastWarm.toFixed(4),
     speedup_vs_mjml: Math.round(speedupMjml),
     speedup_vs_react: Math.round(speedupReact),
+    speedup_vs_mjml_warm: Math.round(naiveMjml / fastWarm),
     max_html_bytes_20_papers: maxBytes20,
     gmail_clip_bytes: GMAIL_CLIP_BYTES,
     link_signing_ms: +signing.toFixed(3),
