@@ -9,7 +9,6 @@ import type { ResolvedToken } from '../links/resolve-token.js';
 import { resolveToken } from '../links/resolve-token.js';
 import type { Purpose } from '../links/tokens.js';
 import type { Logger } from '../logger.js';
-import type { Subscriber } from '../subscribers/subscribers.repository.js';
 import { linkRoutes } from './link.routes.js';
 import { renderPage } from './pages/layout.js';
 import { NotFoundPage } from './pages/message.page.js';
@@ -45,8 +44,6 @@ export interface PublicDeps extends PublicRoutesOptions {
   sendPage(reply: FastifyReply, element: ReactElement, status?: number): FastifyReply;
   notFound(reply: FastifyReply): FastifyReply;
   resolve(token: string, purpose: Purpose): Promise<ResolvedToken | undefined>;
-  /** Renders a subscriber's digest as a page (preview, view in browser); unset until ranking and rendering are wired. */
-  digestPreview?: (reply: FastifyReply, subscriber: Subscriber, date: string) => Promise<FastifyReply>;
   /** Work finished after the reply (sign-up emails); awaited when the server closes. */
   background(work: Promise<unknown>): void;
 }
