@@ -62,6 +62,9 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: int(1, 64, 4),
   SOFT_BOUNCE_LIMIT: int(1, 100, 3),
   SOFT_BOUNCE_WINDOW_DAYS: int(1, 365, 30),
+  BOUNCE_ACTION: z
+    .enum(['suppress', 'unsubscribe'], { message: "must be 'suppress' or 'unsubscribe'" })
+    .default('suppress'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -91,6 +94,8 @@ export interface Config {
   sendRatePerSecond: number;
   workerConcurrency: number;
   softBounce: { limit: number; windowDays: number };
+  /** What a hard bounce does besides suppressing the address: `unsubscribe` also ends the subscription. */
+  bounceAction: 'suppress' | 'unsubscribe';
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -152,6 +157,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sendRatePerSecond: e.SEND_RATE_PER_SECOND,
     workerConcurrency: e.WORKER_CONCURRENCY,
     softBounce: { limit: e.SOFT_BOUNCE_LIMIT, windowDays: e.SOFT_BOUNCE_WINDOW_DAYS },
+    bounceAction: e.BOUNCE_ACTION,
     logLevel: e.LOG_LEVEL,
   };
 }

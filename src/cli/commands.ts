@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
 import { registerSubscribers } from './subscribers.command.js';
+import { registerSuppressions } from './suppressions.command.js';
 
 /** Every CLI command, one register function per file. */
 export function registerCommands(program: Command): void {
   registerMigrate(program);
   registerSubscribers(program);
   registerIngest(program);
+  registerSuppressions(program);
 }

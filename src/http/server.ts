@@ -3,10 +3,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Transport } from '../delivery/transport.js';
 import { publicRoutes, type SubscribeLimits } from './public.routes.js';
+import { webhookRoutes } from './webhooks.routes.js';
 
 export interface ServerOptions {
-  /** Where the pages' emails (confirmation, welcome) go out. */
-  transport: Transport;
+  /** Where the pages' emails (confirmation, welcome) go out. Without one the subscriber pages are off. */
+  transport?: Transport;
   /** Overrides of the sign-up rate limits (tests). */
   subscribeLimits?: Partial<SubscribeLimits>;
 }
@@ -15,7 +16,7 @@ export interface ServerOptions {
  * The web server: public pages (sign-up, preferences, unsubscribe, feedback), Resend webhooks and
  * the operator console. Each area is a plugin in its own file, registered here.
  */
-export async function buildServer(ctx: AppContext, options: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     trustProxy: true,
@@ -28,6 +29,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
     await ctx.db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
     return { ok: true };
   });
-  await app.register(publicRoutes, { ...ctx, transport: options.transport, limits: options.subscribeLimits });
+  await app.register(webhookRoutes, { ctx });
+  if (options.transport) {
+    await app.register(publicRoutes, { ...ctx, transport: options.transport, limits: options.subscribeLimits });
+  }
   return app;
 }
