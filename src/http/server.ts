@@ -1,12 +1,15 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { createTransport } from '../delivery/create-transport.js';
 import type { Transport } from '../delivery/transport.js';
+import { adminRoutes } from './admin.routes.js';
+import { archiveRoutes } from './archive.routes.js';
 import { publicRoutes, type SubscribeLimits } from './public.routes.js';
 import { webhookRoutes } from './webhooks.routes.js';
 
 export interface ServerOptions {
-  /** Where the pages' emails (confirmation, welcome) go out. Without one the subscriber pages are off. */
+  /** Where the pages' emails (confirmation, welcome, tests) go out. @defaultValue the one MAIL_TRANSPORT names */
   transport?: Transport;
   /** Overrides of the sign-up rate limits (tests). */
   subscribeLimits?: Partial<SubscribeLimits>;
@@ -17,6 +20,7 @@ export interface ServerOptions {
  * the operator console. Each area is a plugin in its own file, registered here.
  */
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const transport = options.transport ?? createTransport(ctx.config);
   const app = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     trustProxy: true,
@@ -30,8 +34,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     return { ok: true };
   });
   await app.register(webhookRoutes, { ctx });
-  if (options.transport) {
-    await app.register(publicRoutes, { ...ctx, transport: options.transport, limits: options.subscribeLimits });
-  }
+  await app.register(publicRoutes, { ...ctx, transport, limits: options.subscribeLimits });
+  await app.register(adminRoutes, { ctx });
+  await app.register(archiveRoutes, { ctx });
   return app;
 }
