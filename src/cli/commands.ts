@@ -3,6 +3,7 @@ import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
 import { registerRun } from './run.command.js';
 import { registerScheduler } from './scheduler.command.js';
+import { registerServe } from './serve.command.js';
 import { registerSubscribers } from './subscribers.command.js';
 import { registerSuppressions } from './suppressions.command.js';
 import { registerWorker } from './worker.command.js';
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerWorker(program);
   registerScheduler(program);
   registerRun(program);
+  registerServe(program);
 }

@@ -1,10 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
-import { createEditionContext, selectForSubscriber } from '../editions/selection.service.js';
-import { subscriberLinks } from '../links/links.js';
-import { digestLinks } from '../render/digest.types.js';
-import { renderDigest } from '../render/render-digest.js';
+import type { Composed, Composer } from '../delivery/compose-digest.js';
 import type { Subscriber } from '../subscribers/subscribers.repository.js';
 import { Layout } from './pages/layout.js';
 import { MessagePage } from './pages/message.page.js';
@@ -12,37 +7,24 @@ import type { PublicDeps } from './public.routes.js';
 import { DIGEST_CSP } from './public-security.js';
 
 /**
- * A subscriber's digest as a web page: "view in browser" and the preferences page's preview.
- * Ranked and rendered by the same functions the send path calls (selection.service, renderDigest),
- * with the subscriber's saved preferences, feedback and already-sent papers.
+ * A subscriber's digest as a web page: "view in browser" and the preferences page's preview. It
+ * goes through the send path's own composer (rank → render), with the subscriber's saved
+ * preferences, feedback and already-sent papers, so the page shows what the email would hold.
  */
-
-export type ComposedDigest =
-  | { kind: 'email'; subject: string; html?: string; text: string }
-  | { kind: 'skip'; reason: string };
-
 export async function composeDigest(
-  db: Db,
-  config: Config,
+  composer: Composer,
   subscriber: Subscriber,
   date: string,
-): Promise<ComposedDigest> {
-  const { preferences } = subscriber;
-  const selection = await selectForSubscriber(db, createEditionContext(date), subscriber);
-  const quiet = selection.papers.length === 0;
-  if (quiet && preferences.quietDay === 'skip')
-    return { kind: 'skip', reason: selection.emptyReason ?? 'nothing new' };
-  const rendered = await renderDigest({
-    edition: { date, frequency: preferences.frequency },
-    recipient: { email: subscriber.email },
-    preferences,
-    papers: selection.papers,
-    quiet,
-    links: digestLinks(subscriberLinks(config, subscriber), date),
-    sender: { name: config.mail.senderName, address: config.mail.senderAddress },
-    subjectTemplate: config.mail.subjectTemplate,
-  });
-  return { kind: 'email', ...rendered };
+): Promise<Composed> {
+  const recipient = {
+    deliveryId: 'page',
+    subscriberId: subscriber.id,
+    email: subscriber.email,
+    preferences: subscriber.preferences,
+    tokenVersion: subscriber.tokenVersion,
+  };
+  const composed = (await composer.compose(date, [recipient])).get('page');
+  return composed ?? { kind: 'skip', reason: 'not composed' };
 }
 
 export async function sendDigestPage(
@@ -62,7 +44,7 @@ export async function sendDigestPage(
       }),
     );
   }
-  const digest = await composeDigest(deps.db, deps.config, subscriber, date);
+  const digest = await composeDigest(deps.composer, subscriber, date);
   if (digest.kind === 'skip') {
     return deps.sendPage(
       reply,
@@ -70,17 +52,18 @@ export async function sendDigestPage(
         senderName,
         title: `No digest for ${date}`,
         children: (
-          <p>Nothing matched your preferences ({digest.reason}), and you asked for no email on such days.</p>
+          <p>No email would go out ({digest.reason}): you asked for none on days when nothing matches.</p>
         ),
       }),
     );
   }
-  if (!digest.html) {
+  const { html, text, subject } = digest.email;
+  if (!html) {
     return deps.sendPage(
       reply,
-      <Layout title={digest.subject} senderName={senderName}>
-        <h1>{digest.subject}</h1>
-        <pre>{digest.text}</pre>
+      <Layout title={subject} senderName={senderName}>
+        <h1>{subject}</h1>
+        <pre>{text}</pre>
       </Layout>,
     );
   }
@@ -89,5 +72,5 @@ export async function sendDigestPage(
     .code(200)
     .type('text/html; charset=utf-8')
     .header('content-security-policy', DIGEST_CSP)
-    .send(digest.html);
+    .send(html);
 }

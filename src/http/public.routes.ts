@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ReactElement } from 'react';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { type Composer, createComposer } from '../delivery/compose-digest.js';
 import type { Transport } from '../delivery/transport.js';
 import type { ResolvedToken } from '../links/resolve-token.js';
 import { resolveToken } from '../links/resolve-token.js';
@@ -44,6 +45,8 @@ export interface PublicDeps extends PublicRoutesOptions {
   sendPage(reply: FastifyReply, element: ReactElement, status?: number): FastifyReply;
   notFound(reply: FastifyReply): FastifyReply;
   resolve(token: string, purpose: Purpose): Promise<ResolvedToken | undefined>;
+  /** The send path's rank → render step, for the preview and view-in-browser pages. */
+  composer: Composer;
   /** Work finished after the reply (sign-up emails); awaited when the server closes. */
   background(work: Promise<unknown>): void;
 }
@@ -71,6 +74,7 @@ export async function publicRoutes(app: FastifyInstance, options: PublicRoutesOp
     ...options,
     limits: { perIp: 20, perAddress: 5, windowMs: 3_600_000, ...options.limits },
     sendPage,
+    composer: createComposer({ db: options.db, config: options.config }),
     notFound: (reply) => sendPage(reply, NotFoundPage({ senderName: options.config.mail.senderName }), 404),
     resolve: (token, purpose) => resolveToken(options.db, options.config.signingSecrets, token, purpose),
     background: (work) => {
