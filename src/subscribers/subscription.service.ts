@@ -70,7 +70,7 @@ export async function subscribe(
   }
   const url = confirmLink(config, { id: subscriber.id, tokenVersion: subscriber.tokenVersion }, now);
   const sent = await deps.transport.send(
-    confirmationEmail(config, subscriber.email, url),
+    await confirmationEmail(config, subscriber.email, url),
     `confirm-${subscriber.id}-${now.getTime()}`,
   );
   if (!sent.ok) {
@@ -123,7 +123,7 @@ export async function confirmSubscription(
   const links = subscriberLinks(deps.config, updated);
   // The key makes a double click one welcome at the provider.
   const sent = await deps.transport.send(
-    welcomeEmail(deps.config, updated.email, links),
+    await welcomeEmail(deps.config, updated.email, updated.preferences, links),
     `welcome-${updated.id}`,
   );
   // The subscription stands even when the welcome could not go out; it is a courtesy.
