@@ -51,6 +51,14 @@ export interface PublicDeps extends PublicRoutesOptions {
   background(work: Promise<unknown>): void;
 }
 
+/** Sign-up work still running after its reply, in every server of this process. */
+const inFlight = new Set<Promise<unknown>>();
+
+/** Resolves once every sign-up's after-the-reply work has finished (tests; shutdown uses onClose). */
+export async function settleBackgroundWork(): Promise<void> {
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+}
+
 export async function publicRoutes(app: FastifyInstance, options: PublicRoutesOptions): Promise<void> {
   await registerPublicSecurity(app);
   await app.register(rateLimit, { global: false });
@@ -66,9 +74,9 @@ export async function publicRoutes(app: FastifyInstance, options: PublicRoutesOp
 
   const sendPage = (reply: FastifyReply, element: ReactElement, status = 200) =>
     reply.code(status).type('text/html; charset=utf-8').send(renderPage(element));
-  const inFlight = new Set<Promise<unknown>>();
+  const mine = new Set<Promise<unknown>>();
   app.addHook('onClose', async () => {
-    await Promise.allSettled([...inFlight]);
+    await Promise.allSettled([...mine]);
   });
   const deps: PublicDeps = {
     ...options,
@@ -79,7 +87,11 @@ export async function publicRoutes(app: FastifyInstance, options: PublicRoutesOp
     resolve: (token, purpose) => resolveToken(options.db, options.config.signingSecrets, token, purpose),
     background: (work) => {
       inFlight.add(work);
-      const done = () => inFlight.delete(work);
+      mine.add(work);
+      const done = () => {
+        inFlight.delete(work);
+        mine.delete(work);
+      };
       work.then(done, done);
     },
   };

@@ -207,7 +207,7 @@ describe('a subscriber in the browser', () => {
       .execute();
     expect(planned.map((d) => d.edition_date)).toEqual([EDITION_1]);
     await context.close();
-  });
+  }, 180_000);
 
   it('leaves through the unsubscribe page: the GET changes nothing, the button does', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -229,5 +229,5 @@ describe('a subscriber in the browser', () => {
     await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
     expect(await statusOf(email)).toBe('active');
     await context.close();
-  });
+  }, 180_000);
 });
