@@ -85,9 +85,15 @@ export function linkRoutes(app: FastifyInstance, deps: PublicDeps): void {
         senderName,
         title: 'Unsubscribe',
         children: (
-          <p>
-            Stop every digest to <strong>{link.subscriber.email}</strong>?
-          </p>
+          <>
+            <p>
+              Stop every digest to <strong>{link.subscriber.email}</strong>?
+            </p>
+            <p>
+              Too many emails? You can <a href={preferencesPath(link.subscriber)}>get a weekly digest</a>{' '}
+              instead.
+            </p>
+          </>
         ),
         action: {
           url: `/unsubscribe/${request.params.token}`,
