@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
+import { registerPreview } from './preview.command.js';
 import { registerRun } from './run.command.js';
 import { registerScheduler } from './scheduler.command.js';
 import { registerServe } from './serve.command.js';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerScheduler(program);
   registerRun(program);
   registerServe(program);
+  registerPreview(program);
 }
