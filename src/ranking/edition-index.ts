@@ -117,7 +117,9 @@ function push<K>(map: Map<K, number[]>, key: K, value: number): void {
 }
 
 export function buildEditionIndex(input: readonly Paper[], window: EditionWindow): EditionIndex {
-  const papers = [...input];
+  // In id order, one per id: the index (and every float sum over it) is the same however the
+  // papers arrived, so the same edition ranks the same in every process.
+  const papers = [...new Map(input.map((p) => [p.id, p])).values()].sort((a, b) => cmp(a.id, b.id));
   const n = papers.length;
   const tokens = papers.map(fieldTokens);
   const vocabulary = new Map<string, number>();
