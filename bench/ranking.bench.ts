@@ -14,15 +14,54 @@ const LARGE_SAMPLE = 20_000;
 const DATE = '2026-11-26';
 
 const TOPICS = [
-  'multi-agent', 'tool use', 'planning', 'web agents', 'reinforcement learning', 'policy optimization',
-  'reward modeling', 'offline RL', 'RLHF', 'diffusion models', 'image generation', 'video generation',
-  'object detection', 'segmentation', '3D reconstruction', 'large language models', 'instruction tuning',
-  'retrieval-augmented generation', 'long context', 'reasoning', 'quantization', 'speculative decoding',
-  'KV cache', 'mixture of experts', 'speech recognition', 'text-to-speech', 'music generation',
-  'robot manipulation', 'embodied AI', 'sim-to-real', 'locomotion', 'protein design', 'weather forecasting',
-  'drug discovery', 'single-cell', 'graph neural networks', 'federated learning', 'causal inference',
+  'multi-agent',
+  'tool use',
+  'planning',
+  'web agents',
+  'reinforcement learning',
+  'policy optimization',
+  'reward modeling',
+  'offline RL',
+  'RLHF',
+  'diffusion models',
+  'image generation',
+  'video generation',
+  'object detection',
+  'segmentation',
+  '3D reconstruction',
+  'large language models',
+  'instruction tuning',
+  'retrieval-augmented generation',
+  'long context',
+  'reasoning',
+  'quantization',
+  'speculative decoding',
+  'KV cache',
+  'mixture of experts',
+  'speech recognition',
+  'text-to-speech',
+  'music generation',
+  'robot manipulation',
+  'embodied AI',
+  'sim-to-real',
+  'locomotion',
+  'protein design',
+  'weather forecasting',
+  'drug discovery',
+  'single-cell',
+  'graph neural networks',
+  'federated learning',
+  'causal inference',
 ];
-const FOLLOWS = ['Meta AI', 'Google DeepMind', 'NVIDIA', 'Mistral AI', 'Wei Zhang', 'Priya Patel', 'Allen AI'];
+const FOLLOWS = [
+  'Meta AI',
+  'Google DeepMind',
+  'NVIDIA',
+  'Mistral AI',
+  'Wei Zhang',
+  'Priya Patel',
+  'Allen AI',
+];
 const EXCLUDES = ['survey', 'benchmark', 'speech', 'medical', 'RLHF', 'video'];
 
 function subscribers(count: number, papers: Paper[]): RankingProfile[] {
@@ -33,7 +72,9 @@ function subscribers(count: number, papers: Paper[]): RankingProfile[] {
     const none = r() < 0.15; // no interests at all: the popular papers of the day
     const feedback =
       !none && r() < 0.2
-        ? some(papers, 3).map((paper) => ({ paper: { ...paper, id: `old-${paper.id}` }, value: r() < 0.8 ? 1 : -1 }) as const)
+        ? some(papers, 3).map(
+            (paper) => ({ paper: { ...paper, id: `old-${paper.id}` }, value: r() < 0.8 ? 1 : -1 }) as const,
+          )
         : [];
     return {
       preferences: preferencesSchema.parse({
@@ -81,7 +122,9 @@ run(index, profiles.slice(0, 2_000)); // warm-up
 const main = run(index, profiles);
 const perSecond = (SUBSCRIBERS / main.total) * 1000;
 const perCpuSecond = (SUBSCRIBERS / main.cpuMs) * 1000;
-console.log(`edition: 500 papers, index built once in ${buildMs.toFixed(1)} ms (${index.vocabulary.size} terms)`);
+console.log(
+  `edition: 500 papers, index built once in ${buildMs.toFixed(1)} ms (${index.vocabulary.size} terms)`,
+);
 console.log(
   `indexed:  ${SUBSCRIBERS} subscribers in ${(main.total / 1000).toFixed(2)} s — ${Math.round(perSecond)} subscribers/s, ` +
     `median ${(main.median * 1000).toFixed(1)} µs, p95 ${(main.p95 * 1000).toFixed(1)} µs per subscriber ` +

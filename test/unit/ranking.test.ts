@@ -34,7 +34,11 @@ const prefs = (p: PreferencesInput = {}) => preferencesSchema.parse(p);
 const ids = (papers: { paper: Paper }[]) => papers.map((r) => r.paper.id);
 
 const CORPUS = [
-  paper('a1', 'Multi-Agent Reinforcement Learning with Mean-Field Critics', 'Cooperative agents learn jointly.'),
+  paper(
+    'a1',
+    'Multi-Agent Reinforcement Learning with Mean-Field Critics',
+    'Cooperative agents learn jointly.',
+  ),
   paper('a2', 'Federated Learning on Edge Devices', 'Clients train a shared model without sharing data.', {
     upvotes: 200,
   }),
@@ -56,7 +60,13 @@ const CORPUS = [
 
 describe('tokenize', () => {
   it('lower-cases, splits on punctuation in any script, folds accents, drops stop words and stems', () => {
-    expect(tokenize('The Multi-Agent Systems are LEARNING quickly!')).toEqual(['multi', 'agent', 'system', 'learn', 'quickli']);
+    expect(tokenize('The Multi-Agent Systems are LEARNING quickly!')).toEqual([
+      'multi',
+      'agent',
+      'system',
+      'learn',
+      'quickli',
+    ]);
     expect(tokenize('Über große Modelle')).toEqual(['uber', 'große', 'model']);
     expect(tokenize('GPT-4o in 3D, a x y')).toEqual(['gpt', '4o', '3d']);
     expect(tokenize('we propose a novel method of the')).toEqual([]);
@@ -90,7 +100,9 @@ describe('rankPapers', () => {
   });
 
   it('leaves out excluded keywords (title and keywords) and papers under the minimum upvotes', () => {
-    const { papers } = rankPapers(index, { preferences: prefs({ topics: ['diffusion'], exclude: ['survey'] }) });
+    const { papers } = rankPapers(index, {
+      preferences: prefs({ topics: ['diffusion'], exclude: ['survey'] }),
+    });
     expect(ids(papers)).toEqual(['a5']);
     const min = rankPapers(index, { preferences: prefs({ minUpvotes: 50 }) });
     expect(ids(min.papers)).toEqual(['a2', 'a4']);
@@ -102,7 +114,9 @@ describe('rankPapers', () => {
   });
 
   it('boosts followed organisations and authors (accents and case aside) and says so', () => {
-    const { papers } = rankPapers(index, { preferences: prefs({ topics: ['diffusion'], follow: ['meta ai'] }) });
+    const { papers } = rankPapers(index, {
+      preferences: prefs({ topics: ['diffusion'], follow: ['meta ai'] }),
+    });
     expect(ids(papers)[0]).toBe('a5');
     expect(papers[0]?.why).toMatch(/^matches: diffusion · you follow meta ai( · trending: 40 upvotes)?$/);
     const byAuthor = rankPapers(index, { preferences: prefs({ follow: ['jurgen muller'] }) });
@@ -112,7 +126,12 @@ describe('rankPapers', () => {
 
   it('follows organisations by part of their name', () => {
     const idx = buildEditionIndex(
-      [paper('g1', 'Weather Forecasting', '', { organization: 'Google DeepMind', organizationName: 'google-deepmind' })],
+      [
+        paper('g1', 'Weather Forecasting', '', {
+          organization: 'Google DeepMind',
+          organizationName: 'google-deepmind',
+        }),
+      ],
       DAY,
     );
     expect(ids(rankPapers(idx, { preferences: prefs({ follow: ['DeepMind'] }) }).papers)).toEqual(['g1']);
@@ -121,12 +140,18 @@ describe('rankPapers', () => {
   it('learns from feedback: a liked paper pulls similar ones up, a disliked one pushes them down', () => {
     const papers = generatePapers(200, { seed: 7 });
     const idx = buildEditionIndex(papers, editionWindow('2026-11-26', 'daily'));
-    const liked = paper('old1', 'Protein design with molecular generation', 'Protein design for drug discovery.', {
-      aiKeywords: ['protein design', 'drug discovery'],
-    });
+    const liked = paper(
+      'old1',
+      'Protein design with molecular generation',
+      'Protein design for drug discovery.',
+      {
+        aiKeywords: ['protein design', 'drug discovery'],
+      },
+    );
     const base = rankPapers(idx, { preferences: prefs() });
     const withLike = rankPapers(idx, { preferences: prefs(), feedback: [{ paper: liked, value: 1 }] });
-    const science = (r: typeof base) => r.papers.filter((p) => /protein|drug|molecul/i.test(p.paper.title)).length;
+    const science = (r: typeof base) =>
+      r.papers.filter((p) => /protein|drug|molecul/i.test(p.paper.title)).length;
     expect(science(withLike)).toBeGreaterThan(science(base));
     expect(withLike.papers.some((p) => p.why.includes('like papers you liked'))).toBe(true);
     const withDislike = rankPapers(idx, { preferences: prefs(), feedback: [{ paper: liked, value: -1 }] });
@@ -135,14 +160,24 @@ describe('rankPapers', () => {
 
   it('keeps near-duplicates from filling the top ten (MMR)', () => {
     const dupes = Array.from({ length: 12 }, (_, i) =>
-      paper(`d${String(i).padStart(2, '0')}`, 'Speculative Decoding with Draft Heads for Fast LLM Inference', 'Draft heads propose tokens; the target model verifies them in one pass.', {
-        upvotes: 100,
-      }),
+      paper(
+        `d${String(i).padStart(2, '0')}`,
+        'Speculative Decoding with Draft Heads for Fast LLM Inference',
+        'Draft heads propose tokens; the target model verifies them in one pass.',
+        {
+          upvotes: 100,
+        },
+      ),
     );
     const others = Array.from({ length: 6 }, (_, i) =>
-      paper(`o${i}`, `Quantization of LLM Inference Kernels, part ${i}`, `Kernel ${i} quantizes weights to ${i + 2} bits for LLM inference.`, {
-        upvotes: 20,
-      }),
+      paper(
+        `o${i}`,
+        `Quantization of LLM Inference Kernels, part ${i}`,
+        `Kernel ${i} quantizes weights to ${i + 2} bits for LLM inference.`,
+        {
+          upvotes: 20,
+        },
+      ),
     );
     const idx = buildEditionIndex([...dupes, ...others], DAY);
     const { papers } = rankPapers(idx, { preferences: prefs({ topics: ['LLM inference'] }) });
@@ -163,16 +198,21 @@ describe('rankPapers', () => {
   });
 
   it('says why a selection is empty', () => {
-    expect(rankPapers(buildEditionIndex([], editionWindow('2026-11-28', 'daily')), { preferences: prefs() })).toEqual({
+    expect(
+      rankPapers(buildEditionIndex([], editionWindow('2026-11-28', 'daily')), { preferences: prefs() }),
+    ).toEqual({
       papers: [],
       emptyReason: 'no papers listed on 2026-11-28',
     });
-    expect(rankPapers(buildEditionIndex([], editionWindow('2026-11-28', 'weekly')), { preferences: prefs() }).emptyReason).toBe(
-      'no papers listed from 2026-11-22 to 2026-11-28',
-    );
+    expect(
+      rankPapers(buildEditionIndex([], editionWindow('2026-11-28', 'weekly')), { preferences: prefs() })
+        .emptyReason,
+    ).toBe('no papers listed from 2026-11-22 to 2026-11-28');
     const reason = (p: PreferencesInput, sent: string[] = []) =>
       rankPapers(index, { preferences: prefs(p), sentPaperIds: sent }).emptyReason;
-    expect(reason({ minUpvotes: 500 })).toBe('all 6 papers listed on 2026-11-27 were below your minimum of 500 upvotes');
+    expect(reason({ minUpvotes: 500 })).toBe(
+      'all 6 papers listed on 2026-11-27 were below your minimum of 500 upvotes',
+    );
     expect(reason({}, ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'])).toBe(
       'all 6 papers listed on 2026-11-27 were already sent to you in earlier digests',
     );
@@ -204,7 +244,10 @@ describe('rankPapers', () => {
       ],
       week,
     );
-    expect(ids(rankPapers(idx, { preferences: prefs({ topics: ['locomotion'] }) }).papers)).toEqual(['w2', 'w1']);
+    expect(ids(rankPapers(idx, { preferences: prefs({ topics: ['locomotion'] }) }).papers)).toEqual([
+      'w2',
+      'w1',
+    ]);
   });
 
   it('respects maxPapers', () => {
