@@ -1,10 +1,6 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import {
-  createEditionContext,
-  type EditionContext,
-  selectForSubscribers,
-} from '../editions/selection.service.js';
+import { createEditionContext, type EditionContext, selectForSubscribers } from '../editions/selection.service.js';
 import { subscriberLinks } from '../links/links.js';
 import { digestLinks } from '../render/digest.types.js';
 import { renderDigest } from '../render/render-digest.js';
@@ -59,10 +55,7 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
         const selection = selections.get(r.subscriberId) ?? { papers: [], emptyReason: 'not ranked' };
         const quiet = selection.papers.length === 0;
         if (quiet && r.preferences.quietDay === 'skip') {
-          out.set(r.deliveryId, {
-            kind: 'skip',
-            reason: `quiet day: ${selection.emptyReason ?? 'nothing new'}`,
-          });
+          out.set(r.deliveryId, { kind: 'skip', reason: `quiet day: ${selection.emptyReason ?? 'nothing new'}` });
           continue;
         }
         const links = subscriberLinks(config, { id: r.subscriberId, tokenVersion: r.tokenVersion });
