@@ -50,6 +50,8 @@ export interface EditionIndex {
   popularity: Float64Array;
   freshness: Float64Array;
   upvotes: Int32Array;
+  /** Upvotes from which a paper is called trending: the edition's top tenth, and at least 20. */
+  trendingUpvotes: number;
   /** Normalised author / organisation names → papers; distinct organisation names for partial follows. */
   names: ReadonlyMap<string, Int32Array>;
   organisations: readonly string[];
@@ -224,6 +226,10 @@ export function buildEditionIndex(input: readonly Paper[], window: EditionWindow
     // Listed on the edition's day → 1, the oldest day of a weekly window → 1/7.
     freshness: Float64Array.from(papers, (p) => 1 - Math.max(0, daysBetween(p.listedOn, window.end)) / span),
     upvotes: Int32Array.from(papers, (p) => p.upvotes),
+    trendingUpvotes: Math.max(
+      20,
+      [...papers.map((p) => p.upvotes)].sort((a, b) => b - a)[Math.floor(n / 10)] ?? 0,
+    ),
     names: new Map([...names].map(([k, v]) => [k, Int32Array.from(v)])),
     organisations: [...organisations].sort(),
     avgFieldLength,

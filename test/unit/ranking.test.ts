@@ -256,3 +256,20 @@ describe('rankPapers', () => {
     expect(rankPapers(idx, { preferences: prefs({ maxPapers: 50 }) }).papers).toHaveLength(50);
   });
 });
+
+describe('topic spellings', () => {
+  it('finds "reinforcement learning" papers for "RL" and "MoE" papers for "mixture of experts"', () => {
+    const idx = buildEditionIndex(
+      [
+        paper('s1', 'Offline Reinforcement Learning from Logs'),
+        paper('s2', 'Sparse MoE Layers for Faster Training'),
+        paper('s3', 'Image Segmentation'),
+      ],
+      DAY,
+    );
+    expect(ids(rankPapers(idx, { preferences: prefs({ topics: ['RL'] }) }).papers)).toEqual(['s1']);
+    const moe = rankPapers(idx, { preferences: prefs({ topics: ['mixture of experts'] }) });
+    expect(ids(moe.papers)).toEqual(['s2']);
+    expect(moe.papers[0]?.why).toBe('matches: mixture of experts');
+  });
+});
