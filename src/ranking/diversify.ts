@@ -1,4 +1,4 @@
-import { cosine, type EditionIndex, type TermVector } from './edition-index.js';
+import { type EditionIndex, similarity } from './edition-index.js';
 
 /**
  * Maximal marginal relevance: pick the best remaining paper, discounted by how similar it is to
@@ -27,7 +27,6 @@ export function diversify(
   const picked: number[] = [];
   const pickedScores: number[] = [];
   const rank = index.idRank;
-  const vectors = index.vectors;
   while (picked.length < Math.min(k, count)) {
     let best = -1;
     let bestValue = Number.NEGATIVE_INFINITY;
@@ -36,9 +35,9 @@ export function diversify(
       const relevance = lambda * (scores[i] as number) * scale;
       if (relevance < bestValue) break; // sorted by score: nobody further down can win
       if (relevance - (1 - lambda) * (maxSim[i] as number) < bestValue) continue;
-      const v = vectors[docs[i] as number] as TermVector;
+      const doc = docs[i] as number;
       for (let p = compared[i] as number; p < picked.length; p++) {
-        const sim = cosine(v, vectors[picked[p] as number] as TermVector);
+        const sim = similarity(index, doc, picked[p] as number);
         if (sim > (maxSim[i] as number)) maxSim[i] = sim;
       }
       compared[i] = picked.length;
