@@ -1,4 +1,5 @@
-import { type EditionIndex, similarity } from './edition-index.js';
+import type { EditionIndex } from './edition-index.js';
+import { similarity } from './similarity.js';
 
 /**
  * Maximal marginal relevance: pick the best remaining paper, discounted by how similar it is to
