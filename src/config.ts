@@ -56,10 +56,24 @@ const envSchema = z.object({
     z.string().min(32, 'must be at least 32 characters').optional(),
   ),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: optionalString.pipe(
+    z.coerce
+      .number<string | undefined>({ message: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be a port, 1 to 65535')
+      .max(65535, 'must be a port, 1 to 65535')
+      .optional(),
+  ),
   HF_BASE_URL: url('https://huggingface.co').default('https://huggingface.co'),
   ARXIV_BASE_URL: url('https://export.arxiv.org').default('https://export.arxiv.org'),
   SEND_RATE_PER_SECOND: int(0, 10_000, 2),
   WORKER_CONCURRENCY: int(1, 64, 4),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,40}$/i, 'must be letters, digits, - or _ (no colons)')
+    .default('paperboy'),
+  JOB_LOCK_SECONDS: int(2, 3600, 30),
+  RESEND_TIMEOUT_SECONDS: int(1, 600, 30),
   SOFT_BOUNCE_LIMIT: int(1, 100, 3),
   SOFT_BOUNCE_WINDOW_DAYS: int(1, 365, 30),
   BOUNCE_ACTION: z
@@ -90,9 +104,18 @@ export interface Config {
   port: number;
   signingSecrets: { current: string; previous: string | undefined };
   adminToken: string | undefined;
+  /** Where a worker process serves /metrics (the web server serves its own on PORT). Unset: none. */
+  metricsPort: number | undefined;
   sources: { hfBaseUrl: string; arxivBaseUrl: string };
   sendRatePerSecond: number;
   workerConcurrency: number;
+  queue: {
+    /** Redis key prefix, or the PostgreSQL schema name (`<prefix>_bullmq`) without Redis. */
+    prefix: string;
+    /** A job whose worker stops renewing its lock this long is taken over by another worker. */
+    lockSeconds: number;
+  };
+  resendTimeoutSeconds: number;
   softBounce: { limit: number; windowDays: number };
   /** What a hard bounce does besides suppressing the address: `unsubscribe` also ends the subscription. */
   bounceAction: 'suppress' | 'unsubscribe';
@@ -150,12 +173,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       previous: e.SIGNING_SECRET_PREVIOUS,
     },
     adminToken: e.ADMIN_TOKEN,
+    metricsPort: e.METRICS_PORT,
     sources: {
       hfBaseUrl: e.HF_BASE_URL.replace(/\/+$/, ''),
       arxivBaseUrl: e.ARXIV_BASE_URL.replace(/\/+$/, ''),
     },
     sendRatePerSecond: e.SEND_RATE_PER_SECOND,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    queue: { prefix: e.QUEUE_PREFIX, lockSeconds: e.JOB_LOCK_SECONDS },
+    resendTimeoutSeconds: e.RESEND_TIMEOUT_SECONDS,
     softBounce: { limit: e.SOFT_BOUNCE_LIMIT, windowDays: e.SOFT_BOUNCE_WINDOW_DAYS },
     bounceAction: e.BOUNCE_ACTION,
     logLevel: e.LOG_LEVEL,
