@@ -35,16 +35,11 @@ export function createEventBatcher(db: Db, maxBatch = 200): EventBatcher {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       try {
-        const stored = await storeTrackingEvents(db, batch);
-        const seen = new Set<string>();
-        for (const p of batch) {
-          // The first of two copies in one batch is the one stored; the second is a replay.
-          const row = seen.has(p.event.svixId) ? undefined : stored.get(p.event.svixId);
-          seen.add(p.event.svixId);
-          p.resolve({ eventId: row?.id ?? null, deliveryId: row?.delivery_id ?? null });
-        }
+        settle(batch, await storeTrackingEvents(db, batch));
       } catch (error) {
-        for (const p of batch) p.reject(error);
+        if (batch.length === 1) batch[0]!.reject(error);
+        // One bad event (say a payload PostgreSQL's jsonb refuses) must not fail its neighbours.
+        else for (const p of batch) await storeTrackingEvents(db, [p]).then((r) => settle([p], r), p.reject);
       }
     }
     running = false;
@@ -59,6 +54,16 @@ export function createEventBatcher(db: Db, maxBatch = 200): EventBatcher {
       });
     },
   };
+}
+
+function settle(batch: Pending[], stored: Map<string, { id: string; delivery_id: string | null }>): void {
+  const seen = new Set<string>();
+  for (const p of batch) {
+    // The first of two copies in one batch is the one stored; the second is a replay.
+    const row = seen.has(p.event.svixId) ? undefined : stored.get(p.event.svixId);
+    seen.add(p.event.svixId);
+    p.resolve({ eventId: row?.id ?? null, deliveryId: row?.delivery_id ?? null });
+  }
 }
 
 async function storeTrackingEvents(

@@ -289,6 +289,27 @@ describe('delivery delays and transient bounces', () => {
 });
 
 describe('tracking events written together', () => {
+  it('store the good events of a batch when one of them cannot be stored', async () => {
+    const batcher = createEventBatcher(t.db);
+    const store = (svixId: string, payload: string) =>
+      batcher.store(
+        { svixId, type: 'email.opened', resendEmailId: null, email: null, payload, occurredAt: null },
+        { track: true, stamp: 'opened_at', relaxed: true },
+      );
+    const [good, bad] = await Promise.allSettled([
+      store('mixed-good', JSON.stringify(resendEvent('email.opened'))),
+      store('mixed-bad', '{"type":"email.opened","data":{"subject":"a\\u0000b"}}'),
+    ]);
+    expect(good.status === 'fulfilled' && good.value.eventId !== null).toBe(true);
+    expect(bad.status).toBe('rejected');
+    const stored = await t.db
+      .selectFrom('email_events')
+      .select('svix_id')
+      .where('svix_id', 'like', 'mixed-%')
+      .execute();
+    expect(stored).toEqual([{ svix_id: 'mixed-good' }]);
+  });
+
   it('apply several events for one delivery in one batch, and tell first copies from replays', async () => {
     const d = await sentDigest();
     const batcher = createEventBatcher(t.db);
