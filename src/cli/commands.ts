@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
+import { registerPreview } from './preview.command.js';
 import { registerRun } from './run.command.js';
 import { registerScheduler } from './scheduler.command.js';
 import { registerSubscribers } from './subscribers.command.js';
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerWorker(program);
   registerScheduler(program);
   registerRun(program);
+  registerPreview(program);
 }
