@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo.command.js';
 import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
 import { registerRun } from './run.command.js';
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerWorker(program);
   registerScheduler(program);
   registerRun(program);
+  registerDemo(program);
 }

@@ -28,7 +28,8 @@ beforeAll(async () => {
   t = await createTestDatabase();
   fake = await startFakeResend({ lean: true });
   await seedPapers(t.db, generatePapers(12, { listedOn: D }));
-  await seedSubscribers(t.db, manySubscribers(N));
+  // Plain-text digests keep rendering cheap: this test is about crashes, not templates.
+  await seedSubscribers(t.db, manySubscribers(N, 0, { format: 'text', maxPapers: 5 }));
 });
 afterAll(async () => {
   child?.kill('SIGKILL');
@@ -50,6 +51,7 @@ it('survives 10 SIGKILLs mid-edition: every due subscriber gets exactly one emai
   const backend = backendFor(ctx);
   const start = () => spawn(process.execPath, ['--import', 'tsx', workerFile], { env: { ...process.env, ...env }, stdio: 'ignore' });
   const kills: { atEmails: number; state: Record<string, number> }[] = [];
+  const began = Date.now();
   try {
     await enqueuePlanDay(backend, D);
     for (let i = 0; i < KILLS; i++) {
@@ -62,6 +64,7 @@ it('survives 10 SIGKILLs mid-edition: every due subscriber gets exactly one emai
       child.kill('SIGKILL');
       await new Promise((r) => child!.once('exit', r));
       kills.push({ atEmails: fake.emails.length, state: (await editionSummary(t.db, D)).counts });
+      console.log(`kill ${i + 1} at ${((Date.now() - began) / 1000).toFixed(1)} s: ${fake.emails.length} emails on the fake`);
     }
     child = start();
     await waitForEdition(t, D, { expected: N, timeoutMs: 150_000 });
