@@ -41,6 +41,8 @@ export interface FakeResendOptions {
   hangMs?: number;
   /** Keep only ids and addresses of accepted emails (for benchmarks). @defaultValue false */
   lean?: boolean;
+  /** Called after a request's emails are accepted, before the answer goes out (crash tests kill here). */
+  onAccept?: ((count: number) => void) | undefined;
 }
 
 export interface FakeResend {
@@ -72,13 +74,14 @@ const error = (statusCode: number, name: string, message: string): Answer => ({
 });
 
 export async function startFakeResend(options: FakeResendOptions = {}): Promise<FakeResend> {
-  const settings: Required<FakeResendOptions> = {
+  const settings: Required<Omit<FakeResendOptions, 'onAccept'>> & Pick<FakeResendOptions, 'onAccept'> = {
     apiKey: 're_test_fake',
     rateLimit: 0,
     faultRate: 0,
     faultKinds: ['500', '429', 'timeout', 'timeout-after-accept'],
     hangMs: 10_000,
     lean: false,
+    onAccept: undefined,
     ...options,
   };
   const emails: AcceptedEmail[] = [];
@@ -213,6 +216,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     const checked = validate(path, body);
     if (!Array.isArray(checked)) return checked;
     const ids = accept(checked, key);
+    settings.onAccept?.(ids.length);
     const response = path === '/emails/batch' ? { data: ids } : ids[0];
     if (key !== undefined) keys.set(`${path} ${key}`, { bodyHash, path, done: true, status: 200, response });
     if (fault === 'timeout-after-accept') return 'timeout-after-accept';
