@@ -56,6 +56,14 @@ const envSchema = z.object({
     z.string().min(32, 'must be at least 32 characters').optional(),
   ),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: optionalString.pipe(
+    z.coerce
+      .number<string | undefined>({ message: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be a port, 1 to 65535')
+      .max(65535, 'must be a port, 1 to 65535')
+      .optional(),
+  ),
   HF_BASE_URL: url('https://huggingface.co').default('https://huggingface.co'),
   ARXIV_BASE_URL: url('https://export.arxiv.org').default('https://export.arxiv.org'),
   SEND_RATE_PER_SECOND: int(0, 10_000, 2),
@@ -68,6 +76,9 @@ const envSchema = z.object({
   RESEND_TIMEOUT_SECONDS: int(1, 600, 30),
   SOFT_BOUNCE_LIMIT: int(1, 100, 3),
   SOFT_BOUNCE_WINDOW_DAYS: int(1, 365, 30),
+  BOUNCE_ACTION: z
+    .enum(['suppress', 'unsubscribe'], { message: "must be 'suppress' or 'unsubscribe'" })
+    .default('suppress'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -93,6 +104,8 @@ export interface Config {
   port: number;
   signingSecrets: { current: string; previous: string | undefined };
   adminToken: string | undefined;
+  /** Where a worker process serves /metrics (the web server serves its own on PORT). Unset: none. */
+  metricsPort: number | undefined;
   sources: { hfBaseUrl: string; arxivBaseUrl: string };
   sendRatePerSecond: number;
   workerConcurrency: number;
@@ -104,6 +117,8 @@ export interface Config {
   };
   resendTimeoutSeconds: number;
   softBounce: { limit: number; windowDays: number };
+  /** What a hard bounce does besides suppressing the address: `unsubscribe` also ends the subscription. */
+  bounceAction: 'suppress' | 'unsubscribe';
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -158,6 +173,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       previous: e.SIGNING_SECRET_PREVIOUS,
     },
     adminToken: e.ADMIN_TOKEN,
+    metricsPort: e.METRICS_PORT,
     sources: {
       hfBaseUrl: e.HF_BASE_URL.replace(/\/+$/, ''),
       arxivBaseUrl: e.ARXIV_BASE_URL.replace(/\/+$/, ''),
@@ -167,6 +183,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     queue: { prefix: e.QUEUE_PREFIX, lockSeconds: e.JOB_LOCK_SECONDS },
     resendTimeoutSeconds: e.RESEND_TIMEOUT_SECONDS,
     softBounce: { limit: e.SOFT_BOUNCE_LIMIT, windowDays: e.SOFT_BOUNCE_WINDOW_DAYS },
+    bounceAction: e.BOUNCE_ACTION,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,7 +1,12 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import { createEditionContext, type EditionContext, selectForSubscribers } from '../editions/selection.service.js';
+import {
+  createEditionContext,
+  type EditionContext,
+  selectForSubscribers,
+} from '../editions/selection.service.js';
 import { subscriberLinks } from '../links/links.js';
+import type { RankedPaper } from '../ranking/types.js';
 import { digestLinks } from '../render/digest.types.js';
 import { renderDigest } from '../render/render-digest.js';
 import type { Preferences } from '../subscribers/preferences.js';
@@ -22,7 +27,15 @@ export interface Recipient {
 }
 
 export type Composed =
-  | { kind: 'email'; email: OutgoingEmail; subject: string; paperIds: string[]; template: string }
+  | {
+      kind: 'email';
+      email: OutgoingEmail;
+      subject: string;
+      paperIds: string[];
+      template: string;
+      /** The ranked papers with their reasons, for previews. */
+      papers: RankedPaper[];
+    }
   | { kind: 'skip'; reason: string };
 
 export interface Composer {
@@ -55,7 +68,10 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
         const selection = selections.get(r.subscriberId) ?? { papers: [], emptyReason: 'not ranked' };
         const quiet = selection.papers.length === 0;
         if (quiet && r.preferences.quietDay === 'skip') {
-          out.set(r.deliveryId, { kind: 'skip', reason: `quiet day: ${selection.emptyReason ?? 'nothing new'}` });
+          out.set(r.deliveryId, {
+            kind: 'skip',
+            reason: `quiet day: ${selection.emptyReason ?? 'nothing new'}`,
+          });
           continue;
         }
         const links = subscriberLinks(config, { id: r.subscriberId, tokenVersion: r.tokenVersion });
@@ -75,6 +91,7 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
           subject: rendered.subject,
           paperIds: selection.papers.map((p) => p.paper.id),
           template,
+          papers: selection.papers,
           email: {
             from: config.mail.from,
             to: r.email,

@@ -1,21 +1,41 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { createTransport } from '../delivery/create-transport.js';
+import type { Transport } from '../delivery/transport.js';
+import { adminRoutes } from './admin.routes.js';
+import { archiveRoutes } from './archive.routes.js';
+import { publicRoutes, type SubscribeLimits } from './public.routes.js';
+import { webhookRoutes } from './webhooks.routes.js';
+
+export interface ServerOptions {
+  /** Where the pages' emails (confirmation, welcome, tests) go out. @defaultValue the one MAIL_TRANSPORT names */
+  transport?: Transport;
+  /** Overrides of the sign-up rate limits (tests). */
+  subscribeLimits?: Partial<SubscribeLimits>;
+}
 
 /**
  * The web server: public pages (sign-up, preferences, unsubscribe, feedback), Resend webhooks and
  * the operator console. Each area is a plugin in its own file, registered here.
  */
-export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const transport = options.transport ?? createTransport(ctx.config);
   const app = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     trustProxy: true,
     disableRequestLogging: true,
+    // Signed tokens travel as one path segment and can pass fastify's default of 100 characters.
+    maxParamLength: 1024,
   });
   await app.register(formbody);
   app.get('/healthz', async () => {
     await ctx.db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
     return { ok: true };
   });
+  await app.register(webhookRoutes, { ctx });
+  await app.register(publicRoutes, { ...ctx, transport, limits: options.subscribeLimits });
+  await app.register(adminRoutes, { ctx });
+  await app.register(archiveRoutes, { ctx });
   return app;
 }

@@ -35,32 +35,40 @@ afterAll(async () => {
 const papers = ranked([...hostilePapers(), ...generatePapers(7, { seed: 3 })]);
 
 describe.each(TEMPLATE_NAMES)('the %s digest in Chromium', (template) => {
-  it.each([600, 375])('renders at %i px wide with every title visible and nothing overflowing', async (width) => {
-    const input = digestInput(papers, { preferences: { template, format: 'html', abstracts: 'short' } });
-    const { html } = await renderDigestNaive(input);
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    try {
-      let dialogs = 0;
-      page.on('dialog', (d) => {
-        dialogs++;
-        void d.dismiss();
-      });
-      await page.setContent(html!, { waitUntil: 'load' });
-      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(scrollWidth).toBeLessThanOrEqual(width);
-      for (const { paper } of papers) {
-        const title = page.locator(`a[href="https://huggingface.co/papers/${paper.id}"]`).first();
-        await expect(title.isVisible()).resolves.toBe(true);
-        const box = await title.boundingBox();
-        expect(box!.x).toBeGreaterThanOrEqual(0);
-        expect(box!.x + box!.width).toBeLessThanOrEqual(width + 0.5);
+  it.each([600, 375])(
+    'renders at %i px wide with every title visible and nothing overflowing',
+    async (width) => {
+      const input = digestInput(papers, { preferences: { template, format: 'html', abstracts: 'short' } });
+      const { html } = await renderDigestNaive(input);
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      try {
+        let dialogs = 0;
+        page.on('dialog', (d) => {
+          dialogs++;
+          void d.dismiss();
+        });
+        await page.setContent(html!, { waitUntil: 'load' });
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(scrollWidth).toBeLessThanOrEqual(width);
+        for (const { paper } of papers) {
+          const title = page.locator(`a[href="https://huggingface.co/papers/${paper.id}"]`).first();
+          await expect(title.isVisible()).resolves.toBe(true);
+          const box = await title.boundingBox();
+          expect(box!.x).toBeGreaterThanOrEqual(0);
+          expect(box!.x + box!.width).toBeLessThanOrEqual(width + 0.5);
+        }
+        // The hostile titles are shown as text, not run.
+        await expect(
+          page.getByText('<script>alert(1)</script>', { exact: false }).count(),
+        ).resolves.toBeGreaterThan(0);
+        expect(dialogs).toBe(0);
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, `digest-${template}-${width}.png`),
+          fullPage: true,
+        });
+      } finally {
+        await page.close();
       }
-      // The hostile titles are shown as text, not run.
-      await expect(page.getByText('<script>alert(1)</script>', { exact: false }).count()).resolves.toBeGreaterThan(0);
-      expect(dialogs).toBe(0);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `digest-${template}-${width}.png`), fullPage: true });
-    } finally {
-      await page.close();
-    }
-  });
+    },
+  );
 });

@@ -39,7 +39,10 @@ describe('ingesting a daily_papers file', () => {
   it('stores the good record and names the bad one and its field', async () => {
     const [good, bad] = toDailyPapersItems(generatePapers(2)) as Array<{ paper: Record<string, unknown> }>;
     delete bad!.paper.title;
-    const summary = await ingestResult(t.db, await readDailyPapersFile(writeItems('mixed.json', [good, bad])));
+    const summary = await ingestResult(
+      t.db,
+      await readDailyPapersFile(writeItems('mixed.json', [good, bad])),
+    );
     expect(summary).toMatchObject({ read: 2, inserted: 1, updated: 0 });
     expect(summary.rejected.map(formatRejection)).toEqual([
       'record #2 (id 2611.10001): paper.title: expected a string, but it is missing',
@@ -51,12 +54,23 @@ describe('ingesting a daily_papers file', () => {
   it('keeps one row per paper when the same file comes twice, with upvotes and stars updated', async () => {
     const papers = generatePapers(5, { listedOn: '2026-11-25' });
     const file = writeItems('day.json', toDailyPapersItems(papers));
-    expect(await ingestResult(t.db, await readDailyPapersFile(file))).toMatchObject({ inserted: 5, updated: 0 });
+    expect(await ingestResult(t.db, await readDailyPapersFile(file))).toMatchObject({
+      inserted: 5,
+      updated: 0,
+    });
     const before = await t.db.selectFrom('papers').select(['id', 'first_seen_at', 'updated_at']).execute();
 
-    const later = papers.map((p) => ({ ...p, upvotes: p.upvotes + 100, comments: p.comments + 1, githubStars: 999 }));
+    const later = papers.map((p) => ({
+      ...p,
+      upvotes: p.upvotes + 100,
+      comments: p.comments + 1,
+      githubStars: 999,
+    }));
     writeItems('day.json', toDailyPapersItems(later));
-    expect(await ingestResult(t.db, await readDailyPapersFile(file))).toMatchObject({ inserted: 0, updated: 5 });
+    expect(await ingestResult(t.db, await readDailyPapersFile(file))).toMatchObject({
+      inserted: 0,
+      updated: 5,
+    });
 
     expect(await countPapers(t.db)).toBe(5);
     for (const p of papers) {
@@ -72,9 +86,13 @@ describe('ingesting a daily_papers file', () => {
   });
 
   it('reports a file that is missing, not JSON, or not an array', async () => {
-    await expect(readDailyPapersFile(path.join(dir, 'nope.json'))).rejects.toThrow(/cannot read .*nope\.json: no such file/);
+    await expect(readDailyPapersFile(path.join(dir, 'nope.json'))).rejects.toThrow(
+      /cannot read .*nope\.json: no such file/,
+    );
     writeFileSync(path.join(dir, 'broken.json'), '[{"paper": ');
-    await expect(readDailyPapersFile(path.join(dir, 'broken.json'))).rejects.toThrow(/broken\.json is not valid JSON/);
+    await expect(readDailyPapersFile(path.join(dir, 'broken.json'))).rejects.toThrow(
+      /broken\.json is not valid JSON/,
+    );
     await expect(readDailyPapersFile(writeItems('object.json', { papers: [] }))).rejects.toThrow(
       /must hold a JSON array of daily_papers items, not object/,
     );
@@ -106,7 +124,10 @@ describe('upsertPapers', () => {
   it('splits into statements, survives repeated ids in one batch, and counts inserts and updates', async () => {
     const first = rows(20);
     const progress: number[] = [];
-    const counts = await upsertPapers(t.db, first, { chunkSize: 7, onProgress: (done) => progress.push(done) });
+    const counts = await upsertPapers(t.db, first, {
+      chunkSize: 7,
+      onProgress: (done) => progress.push(done),
+    });
     expect(counts).toEqual({ inserted: 20, updated: 0 });
     expect(progress).toEqual([7, 14, 20]);
 
@@ -118,14 +139,19 @@ describe('upsertPapers', () => {
   });
 
   it('writes thousands of rows in one call without hitting the parameter limit', async () => {
-    expect(await upsertPapers(t.db, rows(5000), { chunkSize: 100_000 })).toEqual({ inserted: 5000, updated: 0 });
+    expect(await upsertPapers(t.db, rows(5000), { chunkSize: 100_000 })).toEqual({
+      inserted: 5000,
+      updated: 0,
+    });
     expect(await countPapers(t.db)).toBe(5000);
   });
 
   it('never lets an arXiv row blank the upvotes and links Hugging Face gave', async () => {
     const [hf] = rows(1, 77);
     await upsertPapers(t.db, [{ ...hf!, github_repo: 'https://github.com/a/b', ai_summary: 'S' }]);
-    await upsertPapers(t.db, [{ ...hf!, title: 'Revised title', upvotes: 0, source: 'arxiv', listed_on: '2026-12-01' }]);
+    await upsertPapers(t.db, [
+      { ...hf!, title: 'Revised title', upvotes: 0, source: 'arxiv', listed_on: '2026-12-01' },
+    ]);
     expect(await getPaper(t.db, hf!.id)).toMatchObject({
       title: 'Revised title',
       upvotes: 77,
@@ -142,7 +168,12 @@ describe('upsertPapers', () => {
     const items = [...day('2026-11-24', 1), ...day('2026-11-25', 2), ...day('2026-11-26', 3)];
     await ingestResult(t.db, await readDailyPapersFile(writeItems('days.json', toDailyPapersItems(items))));
     const listed = await papersListedBetween(t.db, '2026-11-25', '2026-11-26');
-    expect(listed.map((p) => p.listedOn)).toEqual(['2026-11-25', '2026-11-25', '2026-11-25', ...Array(3).fill('2026-11-26')]);
+    expect(listed.map((p) => p.listedOn)).toEqual([
+      '2026-11-25',
+      '2026-11-25',
+      '2026-11-25',
+      ...Array(3).fill('2026-11-26'),
+    ]);
     const first = listed.slice(0, 3).map((p) => p.upvotes);
     expect(first).toEqual([...first].sort((a, b) => b - a));
     expect(listed[0]!.authors.length).toBeGreaterThan(0);

@@ -117,7 +117,12 @@ describe('daily_papers items', () => {
   it('drop links that are not http(s) with a warning, and keep the record and its text as given', () => {
     const title = '<script>alert(1)</script> "><img src=x onerror=alert(1)>';
     const result = validateDailyPapers(
-      [item({ title, githubRepo: 'javascript:alert(1)', projectPage: 'data:text/html,hi' }, { thumbnail: '' })],
+      [
+        item(
+          { title, githubRepo: 'javascript:alert(1)', projectPage: 'data:text/html,hi' },
+          { thumbnail: '' },
+        ),
+      ],
       { source: 'file' },
     );
     expect(result.rows).toHaveLength(1);

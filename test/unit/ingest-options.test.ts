@@ -22,7 +22,9 @@ describe('ingest options', () => {
 
   it('refuse bad combinations with one sentence', () => {
     const bad = (o: Parameters<typeof planFrom>[0]) => () => planFrom(o);
-    expect(bad({ source: 'hf', date: '2026-02-30' })).toThrow('--date must be a day as YYYY-MM-DD, not "2026-02-30"');
+    expect(bad({ source: 'hf', date: '2026-02-30' })).toThrow(
+      '--date must be a day as YYYY-MM-DD, not "2026-02-30"',
+    );
     expect(bad({ source: 'hf', date: '2026-11-25', from: '2026-11-24' })).toThrow('not both');
     expect(bad({ source: 'hf', from: '2026-11-25', to: '2026-11-24' })).toThrow('is before --from');
     expect(bad({ source: 'hf', to: '2026-11-24' })).toThrow('--to needs --from');

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { registry } from '../metrics.js';
+import {
+  type Actor,
+  authenticate,
+  csrfToken,
+  SESSION_COOKIE,
+  SESSION_TTL_SECONDS,
+  safeEqual,
+  sessionValue,
+} from './admin/auth.js';
+import { registerEditionPages } from './admin/editions.js';
+import { html, type PageContext, SignInPage } from './admin/layout.js';
+
+/**
+ * The operator console under /admin: sign-in, editions, preview, queues. Off (404 everywhere,
+ * and a warning in the log) when ADMIN_TOKEN is unset. See admin/auth.ts for how one signs in.
+ */
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    adminActor?: Actor;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without signing in (the sign-in page itself, the style sheet). */
+    adminPublic?: boolean;
+  }
+}
+
+export interface AdminRoutesOptions {
+  ctx: AppContext;
+}
+
+const css = readFileSync(new URL('./admin/admin.css', import.meta.url), 'utf8');
+
+/** Pages render e-mail HTML in sandboxed srcdoc frames, which inherit this policy: inline styles
+ * are allowed (e-mail needs them), scripts are not, anywhere. */
+const PAGE_CSP = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'none'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'https:', 'data:'],
+    fontSrc: ["'self'", 'data:'],
+    frameSrc: ["'self'"],
+    formAction: ["'self'"],
+    baseUri: ["'none'"],
+    frameAncestors: ["'none'"],
+    scriptSrc: ["'none'"],
+  },
+};
+
+function isSafeNext(next: unknown): next is string {
+  return typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.startsWith('//');
+}
+
+export async function adminRoutes(app: FastifyInstance, { ctx }: AdminRoutesOptions): Promise<void> {
+  const token = ctx.config.adminToken;
+  const log = ctx.logger.child({ area: 'admin' });
+  if (!token) {
+    log.warn('operator console is off: set ADMIN_TOKEN (16+ characters) to turn it on');
+    const off = async (_request: FastifyRequest, reply: FastifyReply) =>
+      reply
+        .code(404)
+        .type('text/plain; charset=utf-8')
+        .send('The operator console and /metrics are off (ADMIN_TOKEN is not set).\n');
+    app.get('/admin', off);
+    app.all('/admin/*', off);
+    app.get('/metrics', off);
+    return;
+  }
+  const csrf = csrfToken(token);
+  const secureCookie = ctx.config.publicUrl.startsWith('https:');
+
+  app.decorateRequest('adminActor', undefined);
+  await app.register(rateLimit, { global: false });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (request.routeOptions.config.adminPublic) return;
+    const actor = authenticate(token, request.headers);
+    if (!actor) {
+      log.info({ url: request.url, ip: request.ip }, 'admin request without valid credentials');
+      reply.code(401).header('www-authenticate', 'Basic realm="paperboy admin", charset="UTF-8"');
+      if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
+        return reply.type('text/html; charset=utf-8').send(html(SignInPage({ next: request.url })));
+      }
+      return reply.type('text/plain; charset=utf-8').send('Sign in: Authorization: Bearer <ADMIN_TOKEN>\n');
+    }
+    request.adminActor = actor;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      // A browser sends cookies and cached basic credentials on its own; refuse anything a page on
+      // another site could have started.
+      const site = request.headers['sec-fetch-site'];
+      const origin = request.headers.origin;
+      const crossSite =
+        (site && site !== 'same-origin' && site !== 'none') ||
+        (origin && new URL(origin).host !== request.headers.host);
+      if (actor.via !== 'bearer' && crossSite) {
+        log.warn({ admin: actor.name, url: request.url, origin }, 'cross-site admin request refused');
+        return reply.code(403).type('text/plain; charset=utf-8').send('Cross-site request refused.\n');
+      }
+    }
+  });
+
+  /** Form POSTs carry the CSRF token; bearer requests cannot be forged by a browser and need none. */
+  const checkCsrf = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.adminActor?.via === 'bearer') return;
+    const given = (request.body as Record<string, unknown> | undefined)?._csrf;
+    if (typeof given !== 'string' || !safeEqual(given, csrf)) {
+      return reply
+        .code(403)
+        .type('text/plain; charset=utf-8')
+        .send('Missing or stale form token: reload the page and try again.\n');
+    }
+  };
+
+  const pageContext = (request: FastifyRequest): PageContext => {
+    const query = request.query as Record<string, string | undefined>;
+    return {
+      actor: request.adminActor as Actor,
+      csrf,
+      flash: query.flash ? { text: query.flash.slice(0, 300), error: query.error === '1' } : undefined,
+    };
+  };
+
+  // Prometheus scrapes with `authorization: { credentials: <ADMIN_TOKEN> }`; the console links to
+  // the /admin copy, which the session cookie (scoped to /admin) reaches.
+  const metrics = async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.type(registry.contentType).send(await registry.metrics());
+  app.get('/metrics', metrics);
+  app.get('/admin/metrics', metrics);
+
+  await app.register(async (pages) => {
+    await pages.register(helmet, { contentSecurityPolicy: PAGE_CSP, hsts: secureCookie });
+
+    pages.get('/admin/admin.css', { config: { adminPublic: true } }, async (_request, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(css),
+    );
+
+    pages.get('/admin/sign-in', { config: { adminPublic: true } }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(html(SignInPage({}))),
+    );
+
+    pages.post(
+      '/admin/sign-in',
+      { config: { adminPublic: true, rateLimit: { max: 10, timeWindow: '1 minute' } } },
+      async (request, reply) => {
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const given = typeof body.token === 'string' ? body.token : '';
+        const name = typeof body.name === 'string' ? body.name : '';
+        if (!safeEqual(given, token)) {
+          log.warn({ ip: request.ip, name }, 'admin sign-in with a wrong token');
+          return reply
+            .code(401)
+            .type('text/html; charset=utf-8')
+            .send(html(SignInPage({ error: 'That token is not right.', next: body.next })));
+        }
+        const value = sessionValue(token, name, Math.floor(Date.now() / 1000));
+        const cookie = [
+          `${SESSION_COOKIE}=${value}`,
+          'Path=/admin',
+          `Max-Age=${SESSION_TTL_SECONDS}`,
+          'HttpOnly',
+          'SameSite=Strict',
+          ...(secureCookie ? ['Secure'] : []),
+        ].join('; ');
+        log.info({ admin: name || 'operator', ip: request.ip }, 'admin signed in');
+        return reply.header('set-cookie', cookie).redirect(isSafeNext(body.next) ? body.next : '/admin', 303);
+      },
+    );
+
+    pages.post('/admin/sign-out', { preHandler: checkCsrf }, async (request, reply) => {
+      log.info({ admin: request.adminActor?.name }, 'admin signed out');
+      return reply
+        .header('set-cookie', `${SESSION_COOKIE}=; Path=/admin; Max-Age=0; HttpOnly; SameSite=Strict`)
+        .redirect('/admin/sign-in', 303);
+    });
+
+    pages.get('/admin', async (_request, reply) => reply.redirect('/admin/editions', 302));
+
+    // TODO(delivery): replace with delivery's enqueue of planned batches once it lands on main.
+    const queueing = { enqueuePlanned: async () => 0 };
+    registerEditionPages(pages, { ctx, log, pageContext, checkCsrf, queueing });
+  });
+}

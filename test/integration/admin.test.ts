@@ -1,0 +1,301 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildServer } from '../../src/http/server.js';
+import { testContext } from '../support/app-context.js';
+import { testConfig } from '../support/config.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+// Wraps timingSafeEqual so the test can see the token check goes through it.
+const compare = vi.hoisted(() => ({ calls: 0 }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:crypto')>();
+  return {
+    ...real,
+    timingSafeEqual: (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {
+      compare.calls++;
+      return real.timingSafeEqual(a, b);
+    },
+  };
+});
+
+const TOKEN = 'admin-token-0123456789abcdef';
+const bearer = { authorization: `Bearer ${TOKEN}` };
+const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});
+
+let database: TestDatabase;
+let app: FastifyInstance;
+let ctx: ReturnType<typeof testContext>;
+
+async function seed() {
+  const db = database.db;
+  await db
+    .insertInto('editions')
+    .values([{ date: '2026-11-26' }, { date: '2026-11-27' }])
+    .execute();
+  const subscribers = await db
+    .insertInto('subscribers')
+    .values(
+      Array.from({ length: 8 }, (_, i) => ({
+        email: `reader${i}@example.org`,
+        status: 'active' as const,
+        preferences: {},
+      })),
+    )
+    .returning('id')
+    .execute();
+  const id = (i: number) => subscribers[i]!.id;
+  const now = new Date();
+  await db
+    .insertInto('deliveries')
+    .values([
+      { edition_date: '2026-11-27', subscriber_id: id(0), state: 'sent', sent_at: now, opened_at: now },
+      { edition_date: '2026-11-27', subscriber_id: id(1), state: 'sent', sent_at: now, bounced_at: now },
+      { edition_date: '2026-11-27', subscriber_id: id(2), state: 'sent', sent_at: now, complained_at: now },
+      {
+        edition_date: '2026-11-27',
+        subscriber_id: id(3),
+        state: 'failed',
+        reason: 'resend 422: invalid to <b>',
+      },
+      { edition_date: '2026-11-27', subscriber_id: id(4), state: 'failed', reason: 'timeout' },
+      { edition_date: '2026-11-27', subscriber_id: id(5), state: 'skipped', reason: 'suppressed' },
+      { edition_date: '2026-11-27', subscriber_id: id(6), state: 'skipped', reason: 'nothing new' },
+      { edition_date: '2026-11-27', subscriber_id: id(7), state: 'planned' },
+      { edition_date: '2026-11-26', subscriber_id: id(0), state: 'sent', sent_at: now },
+    ])
+    .execute();
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  ctx = testContext(testConfig({ ADMIN_TOKEN: TOKEN }), database.db);
+  app = await buildServer(ctx);
+  await seed();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await database?.drop();
+});
+
+async function signIn(name = 'Ada'): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/admin/sign-in', payload: { name, token: TOKEN } });
+  expect(res.statusCode).toBe(303);
+  const cookie = String(res.headers['set-cookie']);
+  return cookie.split(';')[0]!;
+}
+
+describe('admin console turned off', () => {
+  it('answers 404 everywhere under /admin and on /metrics, and the log says why', async () => {
+    const offDb = await createTestDatabase();
+    try {
+      const offCtx = testContext(testConfig(), offDb.db);
+      const off = await buildServer(offCtx);
+      for (const url of ['/admin', '/admin/editions', '/admin/queues', '/metrics']) {
+        const res = await off.inject({ url, headers: bearer });
+        expect(res.statusCode, url).toBe(404);
+      }
+      expect(offCtx.lines.some((l) => /console is off/.test(l.msg) && l.level === 40)).toBe(true);
+      await off.close();
+    } finally {
+      await offDb.drop();
+    }
+  });
+});
+
+describe('admin authentication', () => {
+  it('asks for credentials, with a basic-auth challenge and a sign-in form for browsers', async () => {
+    const res = await app.inject({ url: '/admin/editions', headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Basic realm="paperboy admin"/);
+    expect(res.body).toContain('action="/admin/sign-in"');
+    expect(res.body).toContain('value="/admin/editions"');
+  });
+
+  it('refuses a wrong bearer token, a wrong basic password and a token of another length', async () => {
+    for (const headers of [
+      { authorization: `Bearer ${TOKEN.slice(0, -1)}x` },
+      { authorization: 'Bearer short' },
+      basic('ada', 'wrong-token-0123456789abcdef'),
+      basic(TOKEN, ''),
+    ]) {
+      expect((await app.inject({ url: '/admin/editions', headers })).statusCode).toBe(401);
+    }
+  });
+
+  it('accepts the bearer token and basic auth with any user, comparing in constant time', async () => {
+    compare.calls = 0;
+    expect((await app.inject({ url: '/admin/editions', headers: bearer })).statusCode).toBe(200);
+    expect(compare.calls).toBeGreaterThan(0);
+    const res = await app.inject({ url: '/admin/editions', headers: basic('grace', TOKEN) });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('signed in as grace');
+  });
+
+  it('signs in with the form: HttpOnly SameSite=Strict cookie that works, wrong token refused', async () => {
+    const wrong = await app.inject({ method: 'POST', url: '/admin/sign-in', payload: { token: 'nope' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+
+    const res = await app.inject({
+      method: 'POST',
+      url: '/admin/sign-in',
+      payload: { name: 'Ada', token: TOKEN, next: '/admin/editions/2026-11-27' },
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/admin/editions/2026-11-27');
+    const setCookie = String(res.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/Path=\/admin/);
+    expect(setCookie).not.toContain(TOKEN);
+    const cookie = setCookie.split(';')[0]!;
+    const page = await app.inject({ url: '/admin/editions', headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('signed in as Ada');
+
+    const tampered = cookie.replace(/\.[^.]+$/, '.AAAA');
+    expect((await app.inject({ url: '/admin/editions', headers: { cookie: tampered } })).statusCode).toBe(
+      401,
+    );
+  });
+
+  it('never redirects off-site after signing in', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/admin/sign-in',
+      payload: { token: TOKEN, next: '//evil.example/admin' },
+    });
+    expect(res.headers.location).toBe('/admin');
+  });
+
+  it('sends security headers with a CSP that forbids scripts', async () => {
+    const res = await app.inject({ url: '/admin/editions', headers: bearer });
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('editions', () => {
+  it('lists editions with counts from the deliveries', async () => {
+    const res = await app.inject({ url: '/admin/editions', headers: bearer });
+    const row = res.body.split('<tr>').find((r) => r.includes('2026-11-27'))!;
+    const cells = [...row.matchAll(/<td class="num[^"]*">(.*?)<\/td>/g)].map((m) => m[1]);
+    // deliveries, planned, sent, failed, skipped, bounced, complained, opened
+    expect(cells).toEqual(['8', '1', '3', '2', '2', '1', '1', '1']);
+    expect(row).toContain('suppressed (1)');
+    expect(row).toContain('nothing new (1)');
+  });
+
+  it("shows an edition's deliveries, failures first, with reasons escaped, paged", async () => {
+    const res = await app.inject({ url: '/admin/editions/2026-11-27', headers: bearer });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('resend 422: invalid to &lt;b&gt;');
+    expect(res.body.indexOf('timeout')).toBeLessThan(res.body.indexOf('reader0@example.org'));
+    const failedOnly = await app.inject({ url: '/admin/editions/2026-11-27?state=failed', headers: bearer });
+    expect(failedOnly.body).toContain('2 deliveries');
+    expect(failedOnly.body).not.toContain('reader0@example.org');
+    expect((await app.inject({ url: '/admin/editions/2031-01-01', headers: bearer })).statusCode).toBe(404);
+  });
+
+  it('refuses a form POST without the CSRF token and one from another site', async () => {
+    const cookie = await signIn();
+    const noToken = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-27/pause',
+      headers: { cookie },
+      payload: {},
+    });
+    expect(noToken.statusCode).toBe(403);
+    const page = await app.inject({ url: '/admin/editions/2026-11-27', headers: { cookie } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const crossSite = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-27/pause',
+      headers: { cookie, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      payload: { _csrf: csrf },
+    });
+    expect(crossSite.statusCode).toBe(403);
+    const status = await database.db
+      .selectFrom('editions')
+      .select('status')
+      .where('date', '=', '2026-11-27')
+      .executeTakeFirstOrThrow();
+    expect(status.status).toBe('open');
+  });
+
+  it('pauses and resumes an edition, logging who did it', async () => {
+    const cookie = await signIn('Grace');
+    const page = await app.inject({ url: '/admin/editions/2026-11-27', headers: { cookie } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const pause = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-27/pause',
+      headers: { cookie },
+      payload: { _csrf: csrf },
+    });
+    expect(pause.statusCode).toBe(303);
+    expect(pause.headers.location).toMatch(/^\/admin\/editions\/2026-11-27\?flash=Paused/);
+    const status = () =>
+      database.db
+        .selectFrom('editions')
+        .select('status')
+        .where('date', '=', '2026-11-27')
+        .executeTakeFirstOrThrow();
+    expect((await status()).status).toBe('paused');
+    expect(
+      ctx.lines.some((l) => l.admin === 'Grace' && l.action === 'pause' && l.edition === '2026-11-27'),
+    ).toBe(true);
+
+    const resume = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-27/resume',
+      headers: bearer,
+    });
+    expect(resume.statusCode).toBe(303);
+    expect((await status()).status).toBe('open');
+  });
+
+  it('retries failed deliveries by setting them back to planned', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-27/retry',
+      headers: bearer,
+    });
+    expect(res.statusCode).toBe(303);
+    expect(decodeURIComponent(res.headers.location as string)).toContain('2 failed deliveries');
+    const failed = await database.db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('edition_date', '=', '2026-11-27')
+      .where('state', '=', 'failed')
+      .execute();
+    expect(failed).toHaveLength(0);
+  });
+});
+
+describe('metrics', () => {
+  it('serves the Prometheus exposition format with every paperboy metric, behind the token', async () => {
+    expect((await app.inject({ url: '/metrics' })).statusCode).toBe(401);
+    const res = await app.inject({ url: '/metrics', headers: bearer });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    for (const name of [
+      'paperboy_emails_sent_total',
+      'paperboy_emails_failed_total',
+      'paperboy_queue_jobs',
+      'paperboy_rank_duration_seconds',
+      'paperboy_render_duration_seconds',
+      'paperboy_webhook_events_total',
+      'paperboy_admin_actions_total',
+    ]) {
+      expect(res.body).toContain(`# TYPE ${name} `);
+    }
+    expect(res.body).toMatch(/paperboy_admin_actions_total\{action="pause"\} [1-9]/);
+  });
+});
