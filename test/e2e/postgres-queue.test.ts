@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runEdition } from '../../src/delivery/run-edition.js';
 import { startWorkers } from '../../workers/worker.js';
@@ -50,10 +51,7 @@ it('plans and sends an edition through BullMQ on PostgreSQL, once, and again sen
   const counts = countsByAddress(fake);
   expect(counts.size).toBe(230);
   expect([...counts.values()].every((c) => c === 1)).toBe(true);
-  const schema = await t.db
-    .selectFrom('information_schema.schemata' as never)
-    .select('schema_name' as never)
-    .where('schema_name' as never, 'like', 'bullmq_%')
-    .execute();
-  expect(schema).toHaveLength(1);
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from information_schema.schemata where schema_name like 'bullmq_%'`.execute(t.db);
+  expect(rows[0]?.n).toBe(1);
 }, 120_000);
