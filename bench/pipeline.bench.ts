@@ -4,8 +4,8 @@
 // Part 2: the fake limited to R requests/s: throughput against the ideal R × 100 emails/s.
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { enqueuePlanDay } from '../src/delivery/delivery-queues.js';
 import { editionSummary } from '../src/delivery/deliveries.repository.js';
+import { enqueuePlanDay } from '../src/delivery/delivery-queues.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { backendFor, workerContext, workerEnv } from '../test/support/delivery-harness.js';
 import { startFakeResend } from '../test/support/fake-resend.js';
@@ -29,7 +29,16 @@ const R = Number(values.rate);
 const RATE_SECONDS = Number(values['rate-seconds']);
 const D = '2026-11-26';
 const D_RATE = '2026-11-25';
-const TOPICS = ['reinforcement learning', 'diffusion models', 'multi-agent', 'speech recognition', 'quantization', 'protein design', 'long context', 'robot manipulation'];
+const TOPICS = [
+  'reinforcement learning',
+  'diffusion models',
+  'multi-agent',
+  'speech recognition',
+  'quantization',
+  'protein design',
+  'long context',
+  'robot manipulation',
+];
 
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 let peak = 0;
@@ -41,9 +50,14 @@ const t = await createTestDatabase({ max: 20 });
 const fake = await startFakeResend({ lean: true });
 const prefix = randomPrefix();
 try {
-  console.log(`pipeline bench: ${N} subscribers × ${P} papers, Redis, worker concurrency ${values.concurrency}`);
+  console.log(
+    `pipeline bench: ${N} subscribers × ${P} papers, Redis, worker concurrency ${values.concurrency}`,
+  );
   let s = Date.now();
-  await seedPapers(t.db, [...generatePapers(P, { listedOn: D }), ...generatePapers(P, { listedOn: D_RATE, idPrefix: '2610', seed: 7 })]);
+  await seedPapers(t.db, [
+    ...generatePapers(P, { listedOn: D }),
+    ...generatePapers(P, { listedOn: D_RATE, idPrefix: '2610', seed: 7 }),
+  ]);
   await seedSubscribers(
     t.db,
     Array.from({ length: N }, (_, i) => ({
@@ -57,7 +71,9 @@ try {
   );
   console.log(`seeded in ${((Date.now() - s) / 1000).toFixed(1)} s`);
 
-  const env = workerEnv(t, fake, prefix, { extra: { WORKER_CONCURRENCY: values.concurrency!, RESEND_TIMEOUT_SECONDS: '60' } });
+  const env = workerEnv(t, fake, prefix, {
+    extra: { WORKER_CONCURRENCY: values.concurrency!, RESEND_TIMEOUT_SECONDS: '60' },
+  });
   const ctx = await workerContext(env);
   let workers = await startWorkers(ctx);
   const backend = backendFor(ctx);
@@ -85,13 +101,19 @@ try {
   console.log(
     `no limit: ${fake.emails.length} emails (${summary.counts.skipped} skipped, ${summary.counts.failed} failed) in ${(totalMs / 1000).toFixed(1)} s = ${Math.round(emailsPerS)} emails/s`,
   );
-  console.log(`  first 10k in ${(at10k / 1000).toFixed(1)} s, peak RSS ${mb(rss10k)} MB; all ${N}: peak RSS ${mb(rssN)} MB`);
-  console.log('  baseline: listmonk sends 100 emails/s by default; goal ≥ 2,000 emails/s, RSS ≤ 400 MB and flat');
+  console.log(
+    `  first 10k in ${(at10k / 1000).toFixed(1)} s, peak RSS ${mb(rss10k)} MB; all ${N}: peak RSS ${mb(rssN)} MB`,
+  );
+  console.log(
+    '  baseline: listmonk sends 100 emails/s by default; goal ≥ 2,000 emails/s, RSS ≤ 400 MB and flat',
+  );
 
   // Part 2: the fake limited to R requests per second, the workers limited to the same.
   await workers.close();
   const rateN = R * 100 * RATE_SECONDS;
-  await sql`update subscribers set status = 'unsubscribed' where id > (select id from subscribers order by id offset ${rateN - 1} limit 1)`.execute(t.db);
+  await sql`update subscribers set status = 'unsubscribed' where id > (select id from subscribers order by id offset ${rateN - 1} limit 1)`.execute(
+    t.db,
+  );
   fake.configure({ rateLimit: R });
   const ctxLimited = await workerContext({ ...env, SEND_RATE_PER_SECOND: String(R) });
   workers = await startWorkers(ctxLimited);

@@ -40,9 +40,16 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
       return handler.run(job, token, workers.find((w) => w.name === queue)!);
     };
   };
-  const lock = { lockDuration: config.queue.lockSeconds * 1000, stalledInterval: config.queue.lockSeconds * 1000 };
+  const lock = {
+    lockDuration: config.queue.lockSeconds * 1000,
+    stalledInterval: config.queue.lockSeconds * 1000,
+  };
   const workers: Worker[] = [
-    backend.worker(QUEUE_NAMES.editions, processorFor('editions'), { concurrency: 1, ...lock, maxStalledCount: 20 }),
+    backend.worker(QUEUE_NAMES.editions, processorFor('editions'), {
+      concurrency: 1,
+      ...lock,
+      maxStalledCount: 20,
+    }),
     backend.worker(QUEUE_NAMES.sends, processorFor('sends'), {
       concurrency: config.workerConcurrency,
       ...lock,
@@ -52,7 +59,10 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
   ];
   for (const w of workers) {
     w.on('failed', (job, err) =>
-      logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+      logger.warn(
+        { queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+        'job failed',
+      ),
     );
     w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
   }

@@ -12,10 +12,22 @@ import { formatSummary, runThroughQueue } from './run.command.js';
 const DEMO_EDITION = '2026-11-26';
 
 const DEMO_SUBSCRIBERS: { email: string; preferences: PreferencesInput }[] = [
-  { email: 'ada@example.org', preferences: { topics: ['reasoning', 'reinforcement learning'], template: 'classic' } },
-  { email: 'grace@example.org', preferences: { topics: ['agents', 'web agents'], template: 'modern', abstracts: 'full' } },
-  { email: 'alan@example.org', preferences: { topics: ['diffusion models', 'image generation'], maxPapers: 5 } },
-  { email: 'katherine@example.org', preferences: { format: 'text', maxPapers: 3, timezone: 'America/New_York' } },
+  {
+    email: 'ada@example.org',
+    preferences: { topics: ['reasoning', 'reinforcement learning'], template: 'classic' },
+  },
+  {
+    email: 'grace@example.org',
+    preferences: { topics: ['agents', 'web agents'], template: 'modern', abstracts: 'full' },
+  },
+  {
+    email: 'alan@example.org',
+    preferences: { topics: ['diffusion models', 'image generation'], maxPapers: 5 },
+  },
+  {
+    email: 'katherine@example.org',
+    preferences: { format: 'text', maxPapers: 3, timezone: 'America/New_York' },
+  },
   {
     email: 'edsger@example.org',
     preferences: { topics: ['protein folding'], minUpvotes: 10_000, quietDay: 'note', template: 'modern' },
@@ -38,7 +50,12 @@ export function registerDemo(program: Command): void {
         const ingested = await runIngest(db, config, { kind: 'file', path: SAMPLE_FILE });
         console.log(`papers: ${storedCount(ingested)} from ${path.relative(process.cwd(), SAMPLE_FILE)}`);
         for (const s of DEMO_SUBSCRIBERS) {
-          await upsertSubscriberByEmail(db, { email: s.email, status: 'active', preferences: s.preferences, source: 'demo' });
+          await upsertSubscriberByEmail(db, {
+            email: s.email,
+            status: 'active',
+            preferences: s.preferences,
+            source: 'demo',
+          });
         }
         console.log(`subscribers: ${DEMO_SUBSCRIBERS.map((s) => s.email).join(', ')}`);
         console.log(`sending edition ${DEMO_EDITION} through the queue…`);

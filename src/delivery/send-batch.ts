@@ -77,7 +77,9 @@ export async function sendBatch(
   const status = await editionStatus(db, options.editionDate);
   if (status === 'paused') return { ...result, paused: true };
 
-  const members = (await loadBatch(db, batchKey)).filter((m) => m.state === 'planned' || m.state === 'sending');
+  const members = (await loadBatch(db, batchKey)).filter(
+    (m) => m.state === 'planned' || m.state === 'sending',
+  );
   if (members.length === 0) return result;
   const claimed = await claimBatch(db, batchKey);
   const pending = members.filter((m) => claimed.has(m.id));
@@ -103,7 +105,11 @@ export async function sendBatch(
     tokenVersion: m.tokenVersion,
   }));
   const composed = await deps.composer.compose(options.editionDate, recipients);
-  const outgoing: { id: string; row: Omit<SentRow, 'resendId'>; email: import('./transport.js').OutgoingEmail }[] = [];
+  const outgoing: {
+    id: string;
+    row: Omit<SentRow, 'resendId'>;
+    email: import('./transport.js').OutgoingEmail;
+  }[] = [];
   for (const r of recipients) {
     const c = composed.get(r.deliveryId);
     if (!c) ended.push({ id: r.deliveryId, state: 'failed', reason: 'no digest composed' });
@@ -147,7 +153,11 @@ export async function sendBatch(
       if (!options.finalAttempt) throw new TransientSendError(outcome.message);
       await markEnded(
         db,
-        outgoing.map((o) => ({ id: o.id, state: 'failed' as const, reason: `gave up after retries: ${outcome.message}` })),
+        outgoing.map((o) => ({
+          id: o.id,
+          state: 'failed' as const,
+          reason: `gave up after retries: ${outcome.message}`,
+        })),
       );
       result.failed += outgoing.length;
       return result;

@@ -1,10 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { enqueuePlanDay } from '../../src/delivery/delivery-queues.js';
 import { editionSummary } from '../../src/delivery/deliveries.repository.js';
+import { enqueuePlanDay } from '../../src/delivery/delivery-queues.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { backendFor, countsByAddress, waitForEdition, workerContext, workerEnv } from '../support/delivery-harness.js';
+import {
+  backendFor,
+  countsByAddress,
+  waitForEdition,
+  workerContext,
+  workerEnv,
+} from '../support/delivery-harness.js';
 import { type FakeResend, startFakeResend } from '../support/fake-resend.js';
 import { generatePapers } from '../support/generate.js';
 import { deleteKeys, randomPrefix } from '../support/redis.js';
@@ -44,7 +50,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function progress(): Promise<number> {
   const row = await t.db
     .selectFrom('deliveries')
-    .select([(eb) => eb.fn.countAll<string>().as('rows'), (eb) => eb.fn.sum<string>('attempts').as('attempts')])
+    .select([
+      (eb) => eb.fn.countAll<string>().as('rows'),
+      (eb) => eb.fn.sum<string>('attempts').as('attempts'),
+    ])
     .executeTakeFirst();
   return Number(row?.rows ?? 0) + Number(row?.attempts ?? 0) + fake.emails.length;
 }
@@ -53,7 +62,11 @@ it('survives 10 SIGKILLs mid-edition: every due subscriber gets exactly one emai
   const env = workerEnv(t, fake, prefix, { extra: { WORKER_CONCURRENCY: '4' } });
   const ctx = await workerContext(env);
   const backend = backendFor(ctx);
-  const start = () => spawn(process.execPath, ['--import', 'tsx', workerFile], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const start = () =>
+    spawn(process.execPath, ['--import', 'tsx', workerFile], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
   const kills: { atEmails: number; state: Record<string, number> }[] = [];
   const began = Date.now();
   try {
@@ -64,7 +77,12 @@ it('survives 10 SIGKILLs mid-edition: every due subscriber gets exactly one emai
       if (i % 2 === 1) {
         // The worst moment: the provider has just accepted a batch and the worker has not recorded it.
         await new Promise<void>((resolve) => {
-          fake.configure({ onAccept: () => (victim.kill('SIGKILL'), resolve()) });
+          fake.configure({
+            onAccept: () => {
+              victim.kill('SIGKILL');
+              resolve();
+            },
+          });
           victim.once('exit', () => resolve());
         });
         fake.configure({ onAccept: undefined });
@@ -78,7 +96,9 @@ it('survives 10 SIGKILLs mid-edition: every due subscriber gets exactly one emai
       child.kill('SIGKILL');
       await new Promise((r) => child!.once('exit', r));
       kills.push({ atEmails: fake.emails.length, state: (await editionSummary(t.db, D)).counts });
-      console.log(`kill ${i + 1} at ${((Date.now() - began) / 1000).toFixed(1)} s: ${fake.emails.length} emails on the fake`);
+      console.log(
+        `kill ${i + 1} at ${((Date.now() - began) / 1000).toFixed(1)} s: ${fake.emails.length} emails on the fake`,
+      );
     }
     child = start();
     await waitForEdition(t, D, { expected: N, timeoutMs: 150_000 });

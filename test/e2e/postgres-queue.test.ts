@@ -38,10 +38,18 @@ it('plans and sends an edition through BullMQ on PostgreSQL, once, and again sen
     return { stop: () => workers.close() };
   };
   try {
-    const first = await runEdition(ctx, backend, { date: '2026-11-26', pollMs: 200, startWorkers: startInProcess });
+    const first = await runEdition(ctx, backend, {
+      date: '2026-11-26',
+      pollMs: 200,
+      startWorkers: startInProcess,
+    });
     expect(first.sentNow).toBe(230);
     expect(first.summary.counts).toMatchObject({ sent: 230, planned: 0, sending: 0, failed: 0 });
-    const second = await runEdition(ctx, backend, { date: '2026-11-26', pollMs: 200, startWorkers: startInProcess });
+    const second = await runEdition(ctx, backend, {
+      date: '2026-11-26',
+      pollMs: 200,
+      startWorkers: startInProcess,
+    });
     expect(second.sentNow).toBe(0);
   } finally {
     await backend.close();
@@ -52,6 +60,8 @@ it('plans and sends an edition through BullMQ on PostgreSQL, once, and again sen
   expect(counts.size).toBe(230);
   expect([...counts.values()].every((c) => c === 1)).toBe(true);
   const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from information_schema.schemata where schema_name like 'bullmq_%'`.execute(t.db);
+    select count(*)::int as n from information_schema.schemata where schema_name like 'bullmq_%'`.execute(
+    t.db,
+  );
   expect(rows[0]?.n).toBe(1);
 }, 120_000);
