@@ -26,7 +26,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     trustProxy: true,
     disableRequestLogging: true,
     // Signed tokens travel as one path segment and can pass fastify's default of 100 characters.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
   });
   await app.register(formbody);
   app.get('/healthz', async () => {
