@@ -24,6 +24,7 @@ const { values } = parseArgs({
     'rate-seconds': { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '4' },
     workers: { type: 'string', default: '2' },
+    'heap-mb': { type: 'string', default: '256' },
   },
 });
 const N = Number(values.subscribers);
@@ -52,7 +53,7 @@ function startWorkerProcesses(env: Record<string, string>): {
   stop(): Promise<void>;
 } {
   const children = Array.from({ length: Number(values.workers) }, () =>
-    spawn(process.execPath, ['--import', 'tsx', workerFile], {
+    spawn(process.execPath, [`--max-old-space-size=${values['heap-mb']}`, '--import', 'tsx', workerFile], {
       env: { ...process.env, ...env },
       stdio: 'inherit',
     }),
@@ -109,7 +110,12 @@ try {
   console.log(`seeded in ${((Date.now() - s) / 1000).toFixed(1)} s`);
 
   const env = workerEnv(t, fake, prefix, {
-    extra: { WORKER_CONCURRENCY: values.concurrency!, RESEND_TIMEOUT_SECONDS: '60', LOG_LEVEL: 'warn' },
+    extra: {
+      WORKER_CONCURRENCY: values.concurrency!,
+      RESEND_TIMEOUT_SECONDS: '60',
+      JOB_LOCK_SECONDS: '60',
+      LOG_LEVEL: 'warn',
+    },
   });
   const ctx = await workerContext(env);
   const backend = backendFor(ctx);
@@ -137,7 +143,8 @@ try {
     `no limit: ${fake.emails.length} emails (${summary.counts.skipped} skipped, ${summary.counts.failed} failed) in ${(totalMs / 1000).toFixed(1)} s = ${Math.round(emailsPerS)} emails/s`,
   );
   console.log(
-    `  first 10k in ${(at10k / 1000).toFixed(1)} s, peak RSS ${mb(rss10k)} MB; all ${N}: peak RSS ${mb(rssN)} MB`,
+    `  ${values.workers} worker processes (heap cap ${values['heap-mb']} MB); first ${Math.min(10_000, N)} in ${(at10k / 1000).toFixed(1)} s, ` +
+      `peak RSS per worker ${mb(rss10k)} MB; all ${N}: ${mb(rssN)} MB`,
   );
   console.log(
     '  baseline: listmonk sends 100 emails/s by default; goal ≥ 2,000 emails/s, RSS ≤ 400 MB and flat',
