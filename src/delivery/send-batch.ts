@@ -11,7 +11,7 @@ import {
   markSent,
   type SentRow,
 } from './deliveries.repository.js';
-import type { Transport } from './transport.js';
+import type { OutgoingEmail, Transport } from './transport.js';
 
 /**
  * Sends one fixed batch: claim its rows, re-check each recipient at send time (suppression,
@@ -108,7 +108,7 @@ export async function sendBatch(
   const outgoing: {
     id: string;
     row: Omit<SentRow, 'resendId'>;
-    email: import('./transport.js').OutgoingEmail;
+    email: OutgoingEmail;
   }[] = [];
   for (const r of recipients) {
     const c = composed.get(r.deliveryId);
