@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../context.js';
 import { createTransport } from '../delivery/create-transport.js';
 import type { Transport } from '../delivery/transport.js';
@@ -24,7 +24,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   const app = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     trustProxy: true,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Signed tokens travel as one path segment and can pass fastify's default of 100 characters.
     routerOptions: { maxParamLength: 1024 },
   });
