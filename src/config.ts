@@ -68,8 +68,17 @@ const envSchema = z.object({
   ARXIV_BASE_URL: url('https://export.arxiv.org').default('https://export.arxiv.org'),
   SEND_RATE_PER_SECOND: int(0, 10_000, 2),
   WORKER_CONCURRENCY: int(1, 64, 4),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,40}$/i, 'must be letters, digits, - or _ (no colons)')
+    .default('paperboy'),
+  JOB_LOCK_SECONDS: int(2, 3600, 30),
+  RESEND_TIMEOUT_SECONDS: int(1, 600, 30),
   SOFT_BOUNCE_LIMIT: int(1, 100, 3),
   SOFT_BOUNCE_WINDOW_DAYS: int(1, 365, 30),
+  BOUNCE_ACTION: z
+    .enum(['suppress', 'unsubscribe'], { message: "must be 'suppress' or 'unsubscribe'" })
+    .default('suppress'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -100,7 +109,16 @@ export interface Config {
   sources: { hfBaseUrl: string; arxivBaseUrl: string };
   sendRatePerSecond: number;
   workerConcurrency: number;
+  queue: {
+    /** Redis key prefix, or the PostgreSQL schema name (`<prefix>_bullmq`) without Redis. */
+    prefix: string;
+    /** A job whose worker stops renewing its lock this long is taken over by another worker. */
+    lockSeconds: number;
+  };
+  resendTimeoutSeconds: number;
   softBounce: { limit: number; windowDays: number };
+  /** What a hard bounce does besides suppressing the address: `unsubscribe` also ends the subscription. */
+  bounceAction: 'suppress' | 'unsubscribe';
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -162,7 +180,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     sendRatePerSecond: e.SEND_RATE_PER_SECOND,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    queue: { prefix: e.QUEUE_PREFIX, lockSeconds: e.JOB_LOCK_SECONDS },
+    resendTimeoutSeconds: e.RESEND_TIMEOUT_SECONDS,
     softBounce: { limit: e.SOFT_BOUNCE_LIMIT, windowDays: e.SOFT_BOUNCE_WINDOW_DAYS },
+    bounceAction: e.BOUNCE_ACTION,
     logLevel: e.LOG_LEVEL,
   };
 }

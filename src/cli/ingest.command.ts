@@ -66,7 +66,9 @@ code is non-zero only when nothing valid was read (an empty weekend from Hugging
           process.stderr.write('nothing listed for that period (weekends are empty)\n');
         } else if (storedCount(summary) === 0) {
           throw new Error(
-            `nothing valid was read: ${summary.rejected.length} of ${summary.read} records rejected`,
+            summary.read === 0
+              ? 'nothing valid was read: the file holds no records'
+              : `nothing valid was read: ${summary.rejected.length} of ${summary.read} records rejected`,
           );
         }
       } finally {

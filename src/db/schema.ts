@@ -70,6 +70,8 @@ export interface DeliveriesTable {
   paper_ids: Json<string[]> | null;
   resend_id: string | null;
   last_event: string | null;
+  /** When `last_event` happened (Resend's time), so an older event arriving late does not replace it. */
+  last_event_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   planned_at: CreatedAt;
   sent_at: Timestamp | null;
   delivered_at: Timestamp | null;
@@ -101,6 +103,7 @@ export interface SuppressionsTable {
   created_at: CreatedAt;
   removed_at: Timestamp | null;
   removed_reason: string | null;
+  removed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface FeedbackTable {

@@ -20,8 +20,12 @@ export type SendOutcome =
   | { ok: true; id: string }
   | {
       ok: false;
-      /** permanent: do not retry (invalid address, validation error); transient: retry with backoff. */
-      kind: 'permanent' | 'transient' | 'rate_limited';
+      /**
+       * permanent: do not retry (invalid address, validation error); transient: retry with backoff;
+       * idempotency_conflict: the key was already used with another body, so an earlier call under
+       * it was accepted (Resend keeps keys 24 h) and must not be sent again.
+       */
+      kind: 'permanent' | 'transient' | 'rate_limited' | 'idempotency_conflict';
       message: string;
       /** Seconds to wait before trying again, from retry-after on a 429. */
       retryAfterSeconds?: number;

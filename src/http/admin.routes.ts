@@ -3,7 +3,13 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { registry } from '../metrics.js';
+import { createComposer } from '../delivery/compose-digest.js';
+import { recoverUnfinished } from '../delivery/delivery-queues.js';
+import type { QueueBackend } from '../delivery/queue-backend.js';
+import type { Transport } from '../delivery/transport.js';
+import type { SendQueueing } from '../editions/edition-admin.service.js';
+import { registry, setQueueDepthSource } from '../metrics.js';
+import { QUEUE_NAMES } from '../queues.js';
 import {
   type Actor,
   authenticate,
@@ -15,6 +21,8 @@ import {
 } from './admin/auth.js';
 import { registerEditionPages } from './admin/editions.js';
 import { html, type PageContext, SignInPage } from './admin/layout.js';
+import { registerPreviewPages } from './admin/preview.js';
+import { registerQueueBoard } from './admin/queues.js';
 
 /**
  * The operator console under /admin: sign-in, editions, preview, queues. Off (404 everywhere,
@@ -33,6 +41,10 @@ declare module 'fastify' {
 
 export interface AdminRoutesOptions {
   ctx: AppContext;
+  /** Delivery's queues: bull-board, resume/retry, queue depth in /metrics. */
+  queues: QueueBackend;
+  /** Where test sends go: the server's transport, the one digests use. */
+  transport: Transport;
 }
 
 const css = readFileSync(new URL('./admin/admin.css', import.meta.url), 'utf8');
@@ -58,7 +70,10 @@ function isSafeNext(next: unknown): next is string {
   return typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.startsWith('//');
 }
 
-export async function adminRoutes(app: FastifyInstance, { ctx }: AdminRoutesOptions): Promise<void> {
+export async function adminRoutes(
+  app: FastifyInstance,
+  { ctx, queues, transport }: AdminRoutesOptions,
+): Promise<void> {
   const token = ctx.config.adminToken;
   const log = ctx.logger.child({ area: 'admin' });
   if (!token) {
@@ -135,6 +150,27 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: AdminRoutesOpti
   app.get('/metrics', metrics);
   app.get('/admin/metrics', metrics);
 
+  // Resume and retry put planned rows back on the send queue the way delivery's own recovery
+  // does: unbatched rows get batches, batches whose job is gone or finished get a job again.
+  const queueing: SendQueueing = {
+    async enqueuePlanned(date) {
+      const { batched, requeued } = await recoverUnfinished(ctx.db, queues, { editionDate: date });
+      return batched + requeued;
+    },
+  };
+  const composer = createComposer({ db: ctx.db, config: ctx.config });
+  setQueueDepthSource(async () =>
+    Promise.all(
+      Object.values(QUEUE_NAMES).map(async (queue) => ({
+        queue,
+        counts: await queues.queue(queue).getJobCounts(),
+      })),
+    ),
+  );
+  app.addHook('onClose', async () => setQueueDepthSource(undefined));
+
+  await registerQueueBoard(app, queues);
+
   await app.register(async (pages) => {
     await pages.register(helmet, { contentSecurityPolicy: PAGE_CSP, hsts: secureCookie });
 
@@ -183,8 +219,7 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: AdminRoutesOpti
 
     pages.get('/admin', async (_request, reply) => reply.redirect('/admin/editions', 302));
 
-    // TODO(delivery): replace with delivery's enqueue of planned batches once it lands on main.
-    const queueing = { enqueuePlanned: async () => 0 };
     registerEditionPages(pages, { ctx, log, pageContext, checkCsrf, queueing });
+    registerPreviewPages(pages, { ctx, log, pageContext, checkCsrf, composer, transport });
   });
 }

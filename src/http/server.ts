@@ -1,25 +1,50 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { createQueueBackend, type QueueBackend, queueBackendOptions } from '../delivery/queue-backend.js';
+import type { Transport } from '../delivery/transport.js';
 import { adminRoutes } from './admin.routes.js';
 import { archiveRoutes } from './archive.routes.js';
+import { checkHealth } from './health.js';
+import { publicRoutes, type SubscribeLimits } from './public.routes.js';
+import { webhookRoutes } from './webhooks.routes.js';
+
+export interface ServerOptions {
+  /** Where the pages' emails (confirmation, welcome) and the console's test sends go out. */
+  transport: Transport;
+  /** Overrides of the sign-up rate limits (tests). */
+  subscribeLimits?: Partial<SubscribeLimits>;
+  /**
+   * The queues the console, /healthz and /metrics look at. Default: the ones the configuration
+   * names, opened on first use and closed with the server.
+   */
+  queues?: QueueBackend;
+}
 
 /**
  * The web server: public pages (sign-up, preferences, unsubscribe, feedback), Resend webhooks and
  * the operator console. Each area is a plugin in its own file, registered here.
  */
-export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+export async function buildServer(ctx: AppContext, options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     trustProxy: true,
     disableRequestLogging: true,
+    // Signed tokens travel as one path segment and can pass fastify's default of 100 characters.
+    maxParamLength: 1024,
   });
+  const queues = options.queues ?? createQueueBackend(queueBackendOptions(ctx.config, ctx.database.url));
+  if (!options.queues) app.addHook('onClose', () => queues.close());
   await app.register(formbody);
-  app.get('/healthz', async () => {
-    await ctx.db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
-    return { ok: true };
+  app.get('/healthz', async (_request, reply) => {
+    const health = await checkHealth(ctx.db, queues, {
+      onError: (what, cause) => ctx.logger.error({ err: cause, what }, 'health check failed'),
+    });
+    return reply.code(health.ok ? 200 : 503).send(health);
   });
-  await app.register(adminRoutes, { ctx });
+  await app.register(webhookRoutes, { ctx });
+  await app.register(publicRoutes, { ...ctx, transport: options.transport, limits: options.subscribeLimits });
+  await app.register(adminRoutes, { ctx, queues, transport: options.transport });
   await app.register(archiveRoutes, { ctx });
   return app;
 }

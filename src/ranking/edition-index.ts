@@ -39,6 +39,9 @@ export interface EditionIndex {
   postingWeights: Float32Array[];
   /** Adjacent term pairs (a·2^21 + b) → papers containing them, for phrase matches. */
   bigrams: ReadonlyMap<number, Int32Array>;
+  /** The same, over titles and AI keywords only: what a paper is about, for excluded keywords. */
+  headDocs: Int32Array[];
+  headBigrams: ReadonlyMap<number, Int32Array>;
   /** Per-paper sparse vectors (CSR) and their transpose, for MMR similarity and feedback. */
   vectors: TermVector[];
   vectorPostingDocs: Int32Array[];
@@ -120,6 +123,8 @@ export function buildEditionIndex(input: readonly Paper[], window: EditionWindow
   const vocabulary = new Map<string, number>();
   const df: number[] = [];
   const bigramLists = new Map<number, number[]>();
+  const headLists = new Map<number, number[]>();
+  const headBigramLists = new Map<number, number[]>();
   const fieldTotals = [0, 0, 0];
   tokens.forEach((fields, doc) => {
     const seen = new Set<number>();
@@ -141,7 +146,12 @@ export function buildEditionIndex(input: readonly Paper[], window: EditionWindow
           seen.add(id);
           df[id] = (df[id] as number) + 1;
         }
-        if (prev >= 0) push(bigramLists, prev * BIGRAM_BASE + id, doc);
+        const head = f !== 1;
+        if (head) push(headLists, id, doc);
+        if (prev >= 0) {
+          push(bigramLists, prev * BIGRAM_BASE + id, doc);
+          if (head) push(headBigramLists, prev * BIGRAM_BASE + id, doc);
+        }
         prev = id;
       }
     });
@@ -203,6 +213,8 @@ export function buildEditionIndex(input: readonly Paper[], window: EditionWindow
     postingDocs: postingLists.map((l) => Int32Array.from(l.docs)),
     postingWeights: postingLists.map((l) => Float32Array.from(l.weights)),
     bigrams: new Map([...bigramLists].map(([k, v]) => [k, Int32Array.from(v)])),
+    headDocs: df.map((_, t) => Int32Array.from(headLists.get(t) ?? [])),
+    headBigrams: new Map([...headBigramLists].map(([k, v]) => [k, Int32Array.from(v)])),
     vectors,
     vectorPostingDocs: vectorLists.map((l) => Int32Array.from(l.docs)),
     vectorPostingWeights: vectorLists.map((l) => Float32Array.from(l.weights)),

@@ -31,11 +31,15 @@ function termIds(index: EditionIndex, phrase: string): (number | undefined)[] {
 }
 
 /** Papers in which every adjacent pair of the phrase's words occurs adjacently. */
-function phraseDocs(index: EditionIndex, ids: (number | undefined)[]): Set<number> | null {
+function phraseDocs(
+  index: EditionIndex,
+  ids: (number | undefined)[],
+  bigrams: ReadonlyMap<number, Int32Array> = index.bigrams,
+): Set<number> | null {
   if (ids.length < 2 || ids.some((t) => t === undefined)) return null;
   let result: Set<number> | null = null;
   for (let i = 1; i < ids.length; i++) {
-    const docs: Int32Array | undefined = index.bigrams.get(bigramKey(ids[i - 1] as number, ids[i] as number));
+    const docs: Int32Array | undefined = bigrams.get(bigramKey(ids[i - 1] as number, ids[i] as number));
     if (!docs) return new Set();
     const next = new Set<number>();
     for (const d of docs) if (result === null || result.has(d)) next.add(d);
@@ -44,51 +48,61 @@ function phraseDocs(index: EditionIndex, ids: (number | undefined)[]): Set<numbe
   return result;
 }
 
+/** Share of a topic's idf mass a paper must contain to match it. */
+const MIN_COVERAGE = 0.6;
+
 /**
- * BM25F over the topic's words. A paper must contain most of them (all of a two-word topic, two of
- * three, three of four) — "federated learning" is not a match for "reinforcement learning" — and
- * scores more when it has them as a phrase.
+ * BM25F over the topic's words. A paper must contain the words that carry most of the topic's
+ * weight (by idf): "reinforcement" alone still says reinforcement learning, "learning" alone does
+ * not, so "federated learning" is no match for it. Partial matches score less, phrases more.
  */
 export function compileTopic(index: EditionIndex, topic: string): TopicMatches {
   const label = topic.trim();
   return cached(index, `t:${label.toLowerCase()}`, () => {
     const ids = [...new Set(termIds(index, label))];
-    const n = ids.length;
-    if (n === 0) return { label, docs: new Int32Array(0), scores: new Float32Array(0) };
-    const required = n <= 2 ? n : Math.ceil((2 * n) / 3);
+    // A word no paper uses is as rare as can be: it counts towards the mass the paper misses.
+    const rarest = Math.log(1 + (index.size + 0.5) / 0.5);
+    const mass = ids.reduce<number>((m, t) => m + (t === undefined ? rarest : (index.idf[t] as number)), 0);
+    if (ids.length === 0 || mass === 0)
+      return { label, docs: new Int32Array(0), scores: new Float32Array(0) };
     const sum = new Map<number, number>();
-    const count = new Map<number, number>();
+    const covered = new Map<number, number>();
     for (const t of ids) {
       if (t === undefined) continue;
       const docs = index.postingDocs[t] as Int32Array;
       const weights = index.postingWeights[t] as Float32Array;
+      const share = (index.idf[t] as number) / mass;
       for (let i = 0; i < docs.length; i++) {
         const d = docs[i] as number;
         sum.set(d, (sum.get(d) ?? 0) + (weights[i] as number));
-        count.set(d, (count.get(d) ?? 0) + 1);
+        covered.set(d, (covered.get(d) ?? 0) + share);
       }
     }
     const phrase = phraseDocs(index, ids);
-    const hits = [...count].filter(([, c]) => c >= required).sort((a, b) => a[0] - b[0]);
+    const hits = [...covered].filter(([, c]) => c >= MIN_COVERAGE - 1e-9).sort((a, b) => a[0] - b[0]);
     return {
       label,
       docs: Int32Array.from(hits, ([d]) => d),
       scores: Float32Array.from(hits, ([d, c]) => {
-        const s = ((sum.get(d) as number) * c) / n;
+        const s = (sum.get(d) as number) * c;
         return phrase?.has(d) ? s * PHRASE_BONUS : s;
       }),
     };
   });
 }
 
-/** Papers an excluded keyword rules out: the word (stemmed) or the whole phrase, anywhere in the text. */
+/**
+ * Papers an excluded keyword rules out: the word (stemmed) or the whole phrase in the title or the
+ * AI keywords — what the paper is about. A passing mention in the abstract ("on five benchmarks")
+ * does not exclude a paper.
+ */
 export function compileExclude(index: EditionIndex, keyword: string): Int32Array {
   return cached(index, `x:${keyword.trim().toLowerCase()}`, () => {
     const ids = termIds(index, keyword);
     if (ids.length === 0) return new Int32Array(0);
     if (ids.length === 1)
-      return ids[0] === undefined ? new Int32Array(0) : (index.postingDocs[ids[0]] as Int32Array);
-    const docs = phraseDocs(index, ids) ?? new Set<number>();
+      return ids[0] === undefined ? new Int32Array(0) : (index.headDocs[ids[0]] as Int32Array);
+    const docs = phraseDocs(index, ids, index.headBigrams) ?? new Set<number>();
     return Int32Array.from([...docs].sort((a, b) => a - b));
   });
 }

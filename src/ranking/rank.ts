@@ -24,7 +24,7 @@ export const WEIGHTS = {
   relevance: 1,
   popularity: 0.3,
   freshness: 0.1,
-  follow: 0.6,
+  follow: 0.4,
   feedback: 1,
   /** Rocchio: liked papers pull, disliked ones push (a little less, one 👎 is a weaker signal). */
   liked: 1,

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import type { NewPaperRow } from '../db/schema.js';
-import { ARXIV_ID, dayOf, fieldPath } from './daily-papers.schema.js';
+import { ARXIV_ID, dayOf, describeIssues } from './daily-papers.schema.js';
 import { fetchWithRetry, type RetryOptions, sleep } from './http-fetch.js';
 import { emptyResult, SourceError, type SourceResult } from './source-result.js';
 
@@ -98,10 +98,7 @@ function mapEntry(
   const where = { position, origin: 'arXiv', ...(id ? { id } : {}) };
   const parsed = entrySchema.safeParse(entry);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      rejection: { ...where, field: fieldPath(issue?.path ?? []), message: issue?.message ?? 'invalid' },
-    };
+    return { rejection: { ...where, ...describeIssues(parsed.error.issues, entry) } };
   }
   if (!id) {
     return { rejection: { ...where, field: 'id', message: `${JSON.stringify(rawId)} holds no arXiv id` } };

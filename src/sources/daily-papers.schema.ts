@@ -139,7 +139,10 @@ export function dayOf(value: string | null | undefined): string | undefined {
 }
 
 /** The first problem, in words a person fixing the file can act on; the others are counted. */
-function describeIssues(issues: core.$ZodIssue[], input: unknown): Pick<Rejection, 'field' | 'message'> {
+export function describeIssues(
+  issues: core.$ZodIssue[],
+  input: unknown,
+): Pick<Rejection, 'field' | 'message'> {
   const [issue] = issues;
   if (!issue) return { field: '(record)', message: 'is not valid' };
   const more =

@@ -6,7 +6,7 @@ export interface RetryOptions {
   maxAttempts?: number;
   /** The first backoff delay; it doubles on every retry. @defaultValue 1000 */
   baseDelayMs?: number;
-  /** The longest single wait, whether from backoff or a `retry-after` header. @defaultValue 120000 */
+  /** The longest single wait, from backoff or `retry-after` (Hugging Face counts requests over 5 minutes). @defaultValue 300000 */
   maxDelayMs?: number;
   /** Per-request time limit. @defaultValue 30000 */
   timeoutMs?: number;
@@ -25,7 +25,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function fetchWithRetry(url: string, options: RetryOptions = {}): Promise<Response> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const base = options.baseDelayMs ?? 1000;
-  const maxDelay = options.maxDelayMs ?? 120_000;
+  const maxDelay = options.maxDelayMs ?? 300_000;
   const wait = options.sleep ?? sleep;
   const doFetch = options.fetch ?? fetch;
   let reason = '';

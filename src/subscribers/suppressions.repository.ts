@@ -23,16 +23,30 @@ export async function suppressedAmong(db: Db, emails: string[]): Promise<Set<str
   return new Set(rows.map((r) => r.email));
 }
 
-/** Adds the address to the list; an address already on it keeps its first reason. */
+/**
+ * Adds the address to the list; an address already on it keeps its first reason. Returns false
+ * when it was already there.
+ */
 export async function suppress(
   db: Db,
   email: string,
   reason: SuppressionReason,
   detail?: string,
-): Promise<void> {
-  await sql`
+): Promise<boolean> {
+  const result = await sql`
     insert into suppressions (email, reason, detail) values (${email}, ${reason}, ${detail ?? null})
     on conflict (lower(email)) where removed_at is null do nothing`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/** The active entry for an address, if any. */
+export async function findSuppression(db: Db, email: string): Promise<SuppressionRow | undefined> {
+  return db
+    .selectFrom('suppressions')
+    .selectAll()
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
 }
 
 export async function listSuppressions(
@@ -44,11 +58,19 @@ export async function listSuppressions(
   return query.execute();
 }
 
-/** Lifts a suppression, keeping the row with the operator's reason. Returns false when there was none. */
-export async function removeSuppression(db: Db, email: string, reason: string): Promise<boolean> {
+/**
+ * Lifts a suppression, keeping the row with the operator's reason (and name, when given). Returns
+ * false when there was none.
+ */
+export async function removeSuppression(
+  db: Db,
+  email: string,
+  reason: string,
+  by?: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('suppressions')
-    .set({ removed_at: new Date(), removed_reason: reason })
+    .set({ removed_at: new Date(), removed_reason: reason, removed_by: by ?? null })
     .where(sql<string>`lower(email)`, '=', email.toLowerCase())
     .where('removed_at', 'is', null)
     .executeTakeFirst();

@@ -9,7 +9,7 @@ export interface ArxivEntry {
   authors: string[];
 }
 
-const escape = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+const escapeXml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /** An Atom feed shaped like export.arxiv.org's `/api/query` answer. */
 export function atomFeed(entries: ArxivEntry[], total: number, start = 0): string {
@@ -19,9 +19,9 @@ export function atomFeed(entries: ArxivEntry[], total: number, start = 0): strin
     <id>http://arxiv.org/abs/${e.id}</id>
     <updated>${e.published}</updated>
     <published>${e.published}</published>
-    <title>${escape(e.title)}</title>
-    <summary>${escape(e.summary)}</summary>
-${e.authors.map((a) => `    <author><name>${escape(a)}</name></author>`).join('\n')}
+    <title>${escapeXml(e.title)}</title>
+    <summary>${escapeXml(e.summary)}</summary>
+${e.authors.map((a) => `    <author><name>${escapeXml(a)}</name></author>`).join('\n')}
     <link href="http://arxiv.org/abs/${e.id}" rel="alternate" type="text/html"/>
     <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.AI"/>
   </entry>`,

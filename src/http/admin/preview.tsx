@@ -1,7 +1,14 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.js';
+import type { Composer } from '../../delivery/compose-digest.js';
+import type { Transport } from '../../delivery/transport.js';
+import { type Preview, PreviewError, previewDigest, sendTest } from '../../editions/preview.service.js';
+import { type Logger, withIds } from '../../logger.js';
+import { adminActions, emailsFailed, emailsSent } from '../../metrics.js';
 import { paperUrl } from '../../papers/paper.js';
 import type { RankedPaper } from '../../ranking/types.js';
 import { TEMPLATE_NAMES } from '../../subscribers/preferences.js';
-import { Csrf, Layout, type PageContext } from './layout.js';
+import { Csrf, html, Layout, type PageContext } from './layout.js';
 
 /** What the operator asked to see. Empty template/format mean "the subscriber's own choice". */
 export interface PreviewQuery {
@@ -22,10 +29,10 @@ export interface PreviewResult {
   html?: string;
   text: string;
   papers: RankedPaper[];
-  /** Set when the selection is empty: why nothing would be sent (or a quiet-day note). */
-  emptyReason?: string;
   /** Set when nothing would be sent at all (a quiet day the subscriber skips). */
   skipped?: string;
+  /** Send-time checks that would stop it (status, suppression). */
+  warnings: string[];
 }
 
 function PreviewForm({ query, editions }: { query: PreviewQuery; editions: string[] }) {
@@ -107,6 +114,11 @@ function Result({ result }: { result: PreviewResult }) {
   return (
     <>
       {result.skipped ? <p className="flash error">Nothing would be sent: {result.skipped}</p> : null}
+      {result.warnings.map((w) => (
+        <p key={w} className="flash error">
+          At send time: {w}.
+        </p>
+      ))}
       <h2>Message</h2>
       <dl className="headers">
         <dt>To</dt>
@@ -122,7 +134,9 @@ function Result({ result }: { result: PreviewResult }) {
         <dd>{result.tags.map((t) => `${t.name}=${t.value}`).join(', ')}</dd>
       </dl>
       <h2>Papers ({result.papers.length})</h2>
-      {result.emptyReason ? <p className="muted">{result.emptyReason}</p> : null}
+      {result.papers.length === 0 && !result.skipped ? (
+        <p className="muted">No papers: the subscriber gets the quiet-day note.</p>
+      ) : null}
       <ol className="papers">
         {result.papers.map((p) => (
           <li key={p.paper.id}>
@@ -192,4 +206,136 @@ export function PreviewPage(props: {
       ) : null}
     </Layout>
   );
+}
+
+export interface PreviewPagesDeps {
+  ctx: AppContext;
+  log: Logger;
+  composer: Composer;
+  transport: Transport;
+  pageContext(request: FastifyRequest): PageContext;
+  checkCsrf(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
+}
+
+function readQuery(raw: Record<string, unknown>, latest: string | undefined): PreviewQuery {
+  const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const template = TEMPLATE_NAMES.find((t) => t === raw.template) ?? '';
+  const format = raw.format === 'html' || raw.format === 'text' ? raw.format : '';
+  return {
+    email: str(raw.email).slice(0, 320),
+    useDefaults: str(raw.defaults) === '1',
+    date: str(raw.date) || latest || new Date().toISOString().slice(0, 10),
+    template,
+    format,
+  };
+}
+
+export function registerPreviewPages(app: FastifyInstance, deps: PreviewPagesDeps): void {
+  const { db } = deps.ctx;
+  const recentEditions = async () =>
+    (await db.selectFrom('editions').select('date').orderBy('date', 'desc').limit(30).execute()).map(
+      (r) => r.date,
+    );
+  const build = (query: PreviewQuery) =>
+    previewDigest(
+      { db, composer: deps.composer },
+      {
+        email: query.email,
+        useDefaults: query.useDefaults,
+        date: query.date,
+        template: query.template || undefined,
+        format: query.format || undefined,
+      },
+    );
+
+  app.get('/admin/preview', async (request, reply) => {
+    const raw = request.query as Record<string, unknown>;
+    const editions = await recentEditions();
+    const query = readQuery(raw, editions[0]);
+    const asked = typeof raw.date === 'string' && (query.email !== '' || query.useDefaults);
+    let result: PreviewResult | undefined;
+    let error: string | undefined;
+    if (asked) {
+      try {
+        const preview = await build(query);
+        result = toResult(preview, deps.ctx.config.mail.from);
+      } catch (e) {
+        if (!(e instanceof PreviewError)) deps.log.error({ err: e, edition: query.date }, 'preview failed');
+        error = e instanceof Error ? e.message : String(e);
+      }
+    }
+    const page = html(
+      <PreviewPage
+        page={deps.pageContext(request)}
+        query={query}
+        editions={editions}
+        result={result}
+        error={error}
+      />,
+    );
+    return reply.type('text/html; charset=utf-8').send(page);
+  });
+
+  app.post('/admin/preview/test', { preHandler: deps.checkCsrf }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const query = readQuery(body, undefined);
+    const to = typeof body.to === 'string' ? body.to.trim() : '';
+    const back = (text: string, isError = false) => {
+      const params = new URLSearchParams({
+        email: query.email,
+        date: query.date,
+        template: query.template,
+        format: query.format,
+        ...(query.useDefaults ? { defaults: '1' } : {}),
+        flash: text,
+        ...(isError ? { error: '1' } : {}),
+      });
+      return reply.redirect(`/admin/preview?${params}`, 303);
+    };
+    const actor = request.adminActor;
+    const log = withIds(deps.log, { edition: query.date });
+    try {
+      const preview = await build(query);
+      if (!preview.email) return back(`Nothing to send: ${preview.skipped ?? 'no digest'}`, true);
+      const outcome = await sendTest(deps.transport, preview.email, to);
+      adminActions.inc({ action: 'test-send' });
+      if (!outcome.ok) {
+        emailsFailed.inc({ reason: outcome.kind });
+        log.warn({ admin: actor?.name, to, outcome }, 'admin: test send failed');
+        return back(`The transport refused the test: ${outcome.message}`, true);
+      }
+      emailsSent.inc({ transport: deps.transport.name, kind: 'test' });
+      log.info(
+        {
+          admin: actor?.name,
+          via: actor?.via,
+          action: 'test-send',
+          to,
+          of: query.useDefaults ? 'defaults' : query.email,
+          id: outcome.id,
+        },
+        'admin: test digest sent',
+      );
+      return back(`Test sent to ${to} through ${deps.transport.name} (id ${outcome.id}).`);
+    } catch (e) {
+      if (!(e instanceof PreviewError)) log.error({ err: e, admin: actor?.name }, 'admin: test send failed');
+      return back(e instanceof Error ? e.message : String(e), true);
+    }
+  });
+}
+
+function toResult(preview: Preview, from: string): PreviewResult {
+  const email = preview.email;
+  return {
+    recipient: email?.to ?? '',
+    from: email?.from ?? from,
+    subject: email?.subject ?? '(not sent)',
+    headers: { ...(email?.replyTo ? { 'Reply-To': email.replyTo } : {}), ...(email?.headers ?? {}) },
+    tags: email?.tags ?? [],
+    html: email?.html,
+    text: email?.text ?? '',
+    papers: preview.papers,
+    skipped: preview.skipped,
+    warnings: preview.warnings,
+  };
 }

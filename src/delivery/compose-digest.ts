@@ -1,0 +1,117 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import {
+  createEditionContext,
+  type EditionContext,
+  selectForSubscribers,
+} from '../editions/selection.service.js';
+import { subscriberLinks } from '../links/links.js';
+import type { RankedPaper } from '../ranking/types.js';
+import { digestLinks } from '../render/digest.types.js';
+import { renderDigest } from '../render/render-digest.js';
+import type { Preferences } from '../subscribers/preferences.js';
+import type { OutgoingEmail } from './transport.js';
+
+/**
+ * The one seam between sending and the digest itself: rank → render → OutgoingEmail for a batch
+ * of recipients of one edition. Given the same database state it returns the same bytes, which a
+ * retried batch relies on (Resend answers 409 when a key comes back with another body).
+ */
+
+export interface Recipient {
+  deliveryId: string;
+  subscriberId: string;
+  email: string;
+  preferences: Preferences;
+  tokenVersion: number;
+}
+
+export type Composed =
+  | {
+      kind: 'email';
+      email: OutgoingEmail;
+      subject: string;
+      paperIds: string[];
+      template: string;
+      /** The ranked papers with their scores and why-lines (the console's preview shows them). */
+      papers: RankedPaper[];
+    }
+  | { kind: 'skip'; reason: string };
+
+export interface Composer {
+  compose(editionDate: string, recipients: Recipient[]): Promise<Map<string, Composed>>;
+}
+
+/** An edition's ranking context (papers loaded and indexed once) is reused for this long. */
+const EDITION_CONTEXT_TTL_MS = 10 * 60_000;
+
+export function createComposer(deps: { db: Db; config: Config }): Composer {
+  const { db, config } = deps;
+  const contexts = new Map<string, { ctx: EditionContext; at: number }>();
+  const editionContext = (date: string) => {
+    const cached = contexts.get(date);
+    if (cached && Date.now() - cached.at < EDITION_CONTEXT_TTL_MS) return cached.ctx;
+    if (contexts.size >= 4) contexts.delete(contexts.keys().next().value!);
+    const ctx = createEditionContext(date);
+    contexts.set(date, { ctx, at: Date.now() });
+    return ctx;
+  };
+  return {
+    async compose(editionDate, recipients) {
+      const selections = await selectForSubscribers(
+        db,
+        editionContext(editionDate),
+        recipients.map((r) => ({ id: r.subscriberId, preferences: r.preferences })),
+      );
+      const out = new Map<string, Composed>();
+      for (const r of recipients) {
+        const selection = selections.get(r.subscriberId) ?? { papers: [], emptyReason: 'not ranked' };
+        const quiet = selection.papers.length === 0;
+        if (quiet && r.preferences.quietDay === 'skip') {
+          out.set(r.deliveryId, {
+            kind: 'skip',
+            reason: `quiet day: ${selection.emptyReason ?? 'nothing new'}`,
+          });
+          continue;
+        }
+        const links = subscriberLinks(config, { id: r.subscriberId, tokenVersion: r.tokenVersion });
+        const rendered = await renderDigest({
+          edition: { date: editionDate, frequency: r.preferences.frequency },
+          recipient: { email: r.email },
+          preferences: r.preferences,
+          papers: selection.papers,
+          quiet,
+          links: digestLinks(links, editionDate),
+          sender: { name: config.mail.senderName, address: config.mail.senderAddress },
+          subjectTemplate: config.mail.subjectTemplate,
+        });
+        const template = r.preferences.template;
+        out.set(r.deliveryId, {
+          kind: 'email',
+          subject: rendered.subject,
+          paperIds: selection.papers.map((p) => p.paper.id),
+          template,
+          papers: selection.papers,
+          email: {
+            from: config.mail.from,
+            to: r.email,
+            replyTo: config.mail.replyTo,
+            subject: rendered.subject,
+            html: rendered.html,
+            text: rendered.text,
+            headers: {
+              'List-Unsubscribe': `<${links.unsubscribe}>, <mailto:${config.mail.unsubscribeMailto}?subject=unsubscribe>`,
+              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+            },
+            tags: [
+              { name: 'edition', value: editionDate },
+              { name: 'template', value: template },
+              { name: 'delivery', value: r.deliveryId },
+            ],
+          },
+        });
+      }
+      return out;
+    },
+  };
+}

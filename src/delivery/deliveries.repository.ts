@@ -1,0 +1,205 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { DeliveryState, SubscriberStatus } from '../db/schema.js';
+
+/**
+ * Delivery rows: one per (edition, subscriber), unique in the database, moving
+ * planned → sending → sent | failed | skipped. Every write here is safe to repeat.
+ */
+
+export const BATCH_SIZE = 100;
+
+export async function ensureEdition(db: Db, date: string): Promise<void> {
+  await db.insertInto('editions').values({ date }).onConflict((oc) => oc.column('date').doNothing()).execute();
+}
+
+/** Inserts a planned row per subscriber; rows already there (a second planner, a re-run) stay as they are. */
+export async function insertPlanned(db: Db, date: string, subscriberIds: string[]): Promise<number> {
+  if (subscriberIds.length === 0) return 0;
+  const result = await db
+    .insertInto('deliveries')
+    .values(subscriberIds.map((id) => ({ edition_date: date, subscriber_id: id, state: 'planned' as const })))
+    .onConflict((oc) => oc.columns(['edition_date', 'subscriber_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/**
+ * Gives unbatched planned rows of an edition a fixed batch key `<date>-<first delivery id>`, at most
+ * `BATCH_SIZE` per key. Membership never changes afterwards, so a retried batch sends the same
+ * emails under the same idempotency key. `skip locked` keeps two planners from sharing rows.
+ */
+export async function assignBatches(db: Db, date: string, options: { onlyFull?: boolean } = {}): Promise<string[]> {
+  const keys: string[] = [];
+  for (;;) {
+    const { rows } = await sql<{ batch_key: string }>`
+      with chosen as (
+        select id from deliveries
+        where edition_date = ${date} and batch_key is null and state = 'planned'
+        order by id limit ${BATCH_SIZE}
+        for update skip locked
+      ), batch as (
+        select ${date}::text || '-' || min(id)::text as key, count(*) as n from chosen
+      )
+      update deliveries d set batch_key = batch.key, updated_at = now()
+      from batch
+      where d.id in (select id from chosen) and (${!options.onlyFull} or batch.n = ${BATCH_SIZE})
+      returning d.batch_key`.execute(db);
+    if (rows.length === 0) return keys;
+    keys.push(rows[0]!.batch_key);
+  }
+}
+
+export interface BatchMember {
+  id: string;
+  state: DeliveryState;
+  editionDate: string;
+  subscriberId: string;
+  email: string;
+  status: SubscriberStatus;
+  preferences: unknown;
+  tokenVersion: number;
+}
+
+export async function loadBatch(db: Db, batchKey: string): Promise<BatchMember[]> {
+  const rows = await db
+    .selectFrom('deliveries as d')
+    .innerJoin('subscribers as s', 's.id', 'd.subscriber_id')
+    .select([
+      'd.id',
+      'd.state',
+      'd.edition_date',
+      's.id as subscriber_id',
+      's.email',
+      's.status',
+      's.preferences',
+      's.token_version',
+    ])
+    .where('d.batch_key', '=', batchKey)
+    .orderBy('d.id')
+    .execute();
+  return rows.map((r) => ({
+    id: String(r.id),
+    state: r.state,
+    editionDate: r.edition_date,
+    subscriberId: String(r.subscriber_id),
+    email: r.email,
+    status: r.status,
+    preferences: r.preferences,
+    tokenVersion: r.token_version,
+  }));
+}
+
+/** planned/sending → sending, counting the attempt; returns the ids still to be decided. */
+export async function claimBatch(db: Db, batchKey: string): Promise<Set<string>> {
+  const rows = await db
+    .updateTable('deliveries')
+    .set((eb) => ({ state: 'sending', attempts: eb('attempts', '+', 1), updated_at: new Date() }))
+    .where('batch_key', '=', batchKey)
+    .where('state', 'in', ['planned', 'sending'])
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => String(r.id)));
+}
+
+export interface SentRow {
+  id: string;
+  resendId: string | null;
+  subject: string;
+  paperIds: string[];
+  template: string;
+}
+
+export async function markSent(db: Db, rows: SentRow[], reason: string | null = null): Promise<void> {
+  if (rows.length === 0) return;
+  const values = sql.join(
+    rows.map(
+      (r) => sql`(${r.id}::bigint, ${r.resendId}::text, ${r.subject}::text, ${JSON.stringify(r.paperIds)}::jsonb, ${r.template}::text)`,
+    ),
+  );
+  await sql`
+    update deliveries d set state = 'sent', resend_id = v.resend_id, subject = v.subject,
+      paper_ids = v.paper_ids, template = v.template, sent_at = now(), updated_at = now(), reason = ${reason}
+    from (values ${values}) as v(id, resend_id, subject, paper_ids, template)
+    where d.id = v.id and d.state = 'sending'`.execute(db);
+}
+
+/** Ends deliveries as skipped or failed, each with its reason. */
+export async function markEnded(
+  db: Db,
+  rows: { id: string; state: 'skipped' | 'failed'; reason: string }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const values = sql.join(rows.map((r) => sql`(${r.id}::bigint, ${r.state}::text, ${r.reason}::text)`));
+  await sql`
+    update deliveries d set state = v.state, reason = v.reason, updated_at = now()
+    from (values ${values}) as v(id, state, reason)
+    where d.id = v.id and d.state in ('planned', 'sending')`.execute(db);
+}
+
+/** Puts claimed rows back to planned (the edition was paused while they waited). */
+export async function releaseBatch(db: Db, batchKey: string): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({ state: 'planned', updated_at: new Date() })
+    .where('batch_key', '=', batchKey)
+    .where('state', '=', 'sending')
+    .execute();
+}
+
+export async function editionStatus(db: Db, date: string): Promise<'open' | 'paused' | undefined> {
+  const row = await db.selectFrom('editions').select('status').where('date', '=', date).executeTakeFirst();
+  return row?.status;
+}
+
+/** Batches of open editions with rows still planned or sending: the recovery sweep's work list. */
+export async function unfinishedBatches(db: Db): Promise<{ batchKey: string; editionDate: string }[]> {
+  const rows = await db
+    .selectFrom('deliveries as d')
+    .innerJoin('editions as e', 'e.date', 'd.edition_date')
+    .select(['d.batch_key', 'd.edition_date'])
+    .distinct()
+    .where('d.state', 'in', ['planned', 'sending'])
+    .where('d.batch_key', 'is not', null)
+    .where('e.status', '=', 'open')
+    .execute();
+  return rows.map((r) => ({ batchKey: r.batch_key!, editionDate: r.edition_date }));
+}
+
+/** Editions with planned rows that a crashed planner left without a batch key. */
+export async function editionsWithUnbatched(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select('edition_date')
+    .distinct()
+    .where('state', '=', 'planned')
+    .where('batch_key', 'is', null)
+    .execute();
+  return rows.map((r) => r.edition_date);
+}
+
+export interface EditionSummary {
+  date: string;
+  counts: Record<DeliveryState, number>;
+  /** Skipped and failed rows by reason. */
+  reasons: { state: DeliveryState; reason: string; count: number }[];
+}
+
+export async function editionSummary(db: Db, date: string): Promise<EditionSummary> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['state', 'reason', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('edition_date', '=', date)
+    .groupBy(['state', 'reason'])
+    .execute();
+  const counts: Record<DeliveryState, number> = { planned: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+  const reasons: EditionSummary['reasons'] = [];
+  for (const r of rows) {
+    counts[r.state] += Number(r.n);
+    if ((r.state === 'skipped' || r.state === 'failed') && r.reason) {
+      reasons.push({ state: r.state, reason: r.reason, count: Number(r.n) });
+    }
+  }
+  reasons.sort((a, b) => b.count - a.count);
+  return { date, counts, reasons };
+}

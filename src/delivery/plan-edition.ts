@@ -1,0 +1,103 @@
+import type { Db } from '../db/database.js';
+import { type Preferences, readPreferences } from '../subscribers/preferences.js';
+import { assignBatches, ensureEdition, insertPlanned } from './deliveries.repository.js';
+import { dueEditionAt, isDueForEdition, parseUtcHour } from './schedule.js';
+
+/**
+ * Planning: the subscribers due now get one delivery row each (unique per edition and
+ * subscriber, so a second planner or a re-run adds nothing), grouped into fixed batches of ≤ 100,
+ * each handed to `enqueueSends` as soon as it is full so sending starts while planning goes on.
+ * Subscribers are read in keyset pages: memory stays flat whatever their number.
+ */
+
+export interface SendBatchRef {
+  batchKey: string;
+  editionDate: string;
+}
+
+export interface PlanDeps {
+  db: Db;
+  enqueueSends(batches: SendBatchRef[]): Promise<void>;
+  /** Subscribers read per query. @defaultValue 1000 */
+  pageSize?: number;
+}
+
+export interface PlanResult {
+  /** Active subscribers looked at. */
+  scanned: number;
+  /** Per edition date: subscribers due, and rows new this run. */
+  editions: Record<string, { due: number; planned: number }>;
+  batches: number;
+}
+
+export interface DueSubscriber {
+  id: string;
+  email: string;
+  preferences: Preferences;
+  editionDate: string;
+}
+
+/** Active subscribers for whom `pick` names an edition, page by page in id order. */
+export async function* dueSubscribers(
+  db: Db,
+  pick: (preferences: Preferences) => string | undefined,
+  pageSize = 1000,
+): AsyncGenerator<{ scanned: number; due: DueSubscriber[] }> {
+  let after = '0';
+  for (;;) {
+    const page = await db
+      .selectFrom('subscribers')
+      .select(['id', 'email', 'preferences'])
+      .where('status', '=', 'active')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute();
+    if (page.length === 0) return;
+    after = String(page.at(-1)!.id);
+    const due: DueSubscriber[] = [];
+    for (const row of page) {
+      const preferences = readPreferences(row.preferences);
+      const editionDate = pick(preferences);
+      if (editionDate) due.push({ id: String(row.id), email: row.email, preferences, editionDate });
+    }
+    yield { scanned: page.length, due };
+    if (page.length < pageSize) return;
+  }
+}
+
+async function plan(deps: PlanDeps, pick: (p: Preferences) => string | undefined): Promise<PlanResult> {
+  const result: PlanResult = { scanned: 0, editions: {}, batches: 0 };
+  const enqueue = async (date: string, onlyFull: boolean) => {
+    const keys = await assignBatches(deps.db, date, { onlyFull });
+    if (keys.length) await deps.enqueueSends(keys.map((batchKey) => ({ batchKey, editionDate: date })));
+    result.batches += keys.length;
+  };
+  for await (const { scanned, due } of dueSubscribers(deps.db, pick, deps.pageSize)) {
+    result.scanned += scanned;
+    const byEdition = new Map<string, string[]>();
+    for (const s of due) byEdition.set(s.editionDate, [...(byEdition.get(s.editionDate) ?? []), s.id]);
+    for (const [date, ids] of byEdition) {
+      if (!result.editions[date]) {
+        await ensureEdition(deps.db, date);
+        result.editions[date] = { due: 0, planned: 0 };
+      }
+      result.editions[date].due += ids.length;
+      result.editions[date].planned += await insertPlanned(deps.db, date, ids);
+      await enqueue(date, true);
+    }
+  }
+  for (const date of Object.keys(result.editions)) await enqueue(date, false);
+  return result;
+}
+
+/** Plans what is due in one UTC hour ('2026-11-24T07'): each subscriber at their own local send hour. */
+export function planHour(deps: PlanDeps, hour: string): Promise<PlanResult> {
+  const start = parseUtcHour(hour);
+  return plan(deps, (p) => dueEditionAt(p, start));
+}
+
+/** Plans edition `date` for every active subscriber due for it, whatever their send hour (manual run). */
+export function planDay(deps: PlanDeps, date: string): Promise<PlanResult> {
+  return plan(deps, (p) => (isDueForEdition(p, date) ? date : undefined));
+}

@@ -1,0 +1,134 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOutboxTransport } from '../../src/delivery/outbox.transport.js';
+import { createResendTransport } from '../../src/delivery/resend.transport.js';
+import type { OutgoingEmail } from '../../src/delivery/transport.js';
+import { type FakeResend, startFakeResend } from '../support/fake-resend.js';
+
+const email = (to: string, subject = 'Papers for 2026-11-26'): OutgoingEmail => ({
+  from: 'paperboy <digest@paperboy.test>',
+  to,
+  subject,
+  html: '<p>hello</p>',
+  text: 'hello',
+  headers: {
+    'List-Unsubscribe': '<http://paperboy.test/unsubscribe/t>, <mailto:unsubscribe@paperboy.test?subject=unsubscribe>',
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  },
+  tags: [
+    { name: 'edition', value: '2026-11-26' },
+    { name: 'template', value: 'classic' },
+  ],
+});
+
+describe('Resend transport against the fake Resend API', () => {
+  let fake: FakeResend;
+  beforeAll(async () => {
+    fake = await startFakeResend({ hangMs: 3000 });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.emails.length = 0;
+    fake.configure({ rateLimit: 0, faultRate: 0 });
+  });
+  const transport = () => createResendTransport({ apiKey: fake.apiKey, baseUrl: fake.url, timeoutMs: 500 });
+
+  it('sends a batch through the SDK with headers and tags, and returns one id per email', async () => {
+    const result = await transport().sendBatch([email('a@example.com'), email('b@example.com')], 'k-1');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.ids).toHaveLength(2);
+    expect(fake.emails.map((e) => e.id)).toEqual(result.ids);
+    const sent = fake.emailsTo('a@example.com')[0]!;
+    expect(sent.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(sent.headers['List-Unsubscribe']).toMatch(/^<http:\/\/paperboy\.test\/unsubscribe\/t>, <mailto:/);
+    expect(sent.tags).toContainEqual({ name: 'edition', value: '2026-11-26' });
+    expect(sent.idempotencyKey).toBe('k-1');
+  });
+
+  it('answers a repeated key and body with the first ids and sends nothing more', async () => {
+    const batch = [email('a@example.com'), email('b@example.com')];
+    const first = await transport().sendBatch(batch, 'k-2');
+    const second = await transport().sendBatch(batch, 'k-2');
+    expect(second).toEqual(first);
+    expect(fake.emails).toHaveLength(2);
+  });
+
+  it('reports a reused key with another body as an idempotency conflict', async () => {
+    await transport().sendBatch([email('a@example.com')], 'k-3');
+    const again = await transport().sendBatch([email('a@example.com', 'changed')], 'k-3');
+    expect(again).toMatchObject({ ok: false, kind: 'idempotency_conflict' });
+    expect(fake.emails).toHaveLength(1);
+  });
+
+  it('turns 429 into rate_limited with retry-after, 5xx and timeouts into transient', async () => {
+    fake.failNext('429');
+    expect(await transport().sendBatch([email('a@example.com')], 'k-4')).toMatchObject({
+      ok: false,
+      kind: 'rate_limited',
+      retryAfterSeconds: 1,
+    });
+    fake.failNext('500');
+    expect(await transport().sendBatch([email('a@example.com')], 'k-4')).toMatchObject({ kind: 'transient' });
+    fake.failNext('timeout-after-accept');
+    expect(await transport().sendBatch([email('a@example.com')], 'k-4')).toMatchObject({ kind: 'transient' });
+    // The fake accepted before the timeout: the retry gets the same id and no second email.
+    const retry = await transport().sendBatch([email('a@example.com')], 'k-4');
+    expect(retry.ok).toBe(true);
+    expect(fake.emailsTo('a@example.com')).toHaveLength(1);
+  });
+
+  it('turns a configured request rate into 429s with ratelimit headers', async () => {
+    fake.configure({ rateLimit: 1 });
+    const t = transport();
+    const results = await Promise.all([1, 2, 3].map((i) => t.sendBatch([email(`r${i}@example.com`)], `k-r${i}`)));
+    expect(results.filter((r) => !r.ok && r.kind === 'rate_limited').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('treats validation errors and a bad key as permanent', async () => {
+    const missing = await transport().sendBatch([{ ...email('a@example.com'), subject: '' }], 'k-5');
+    expect(missing).toMatchObject({ ok: false, kind: 'permanent' });
+    if (!missing.ok) expect(missing.message).toContain('subject');
+    const tooMany = await transport().sendBatch(
+      Array.from({ length: 101 }, (_, i) => email(`m${i}@example.com`)),
+      'k-6',
+    );
+    expect(tooMany).toMatchObject({ ok: false, kind: 'permanent' });
+    const badKey = createResendTransport({ apiKey: 're_wrong', baseUrl: fake.url });
+    expect(await badKey.sendBatch([email('a@example.com')], 'k-7')).toMatchObject({ kind: 'permanent' });
+    expect(fake.emails).toHaveLength(0);
+  });
+
+  it('reaches the fake through RESEND_BASE_URL when no base URL is given', async () => {
+    process.env.RESEND_BASE_URL = fake.url;
+    try {
+      const t = createResendTransport({ apiKey: fake.apiKey });
+      expect(await t.send(email('single@example.com'), 'single-1')).toMatchObject({ ok: true });
+    } finally {
+      delete process.env.RESEND_BASE_URL;
+    }
+    expect(fake.emailsTo('single@example.com')).toHaveLength(1);
+  });
+});
+
+describe('outbox transport', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'paperboy-outbox-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a complete .eml and .html per email, once per key', async () => {
+    const outbox = createOutboxTransport(dir);
+    const first = await outbox.sendBatch([email('ann@example.com'), email('bob@example.com')], 'k-1');
+    const second = await outbox.sendBatch([email('ann@example.com'), email('bob@example.com')], 'k-1');
+    expect(second).toEqual(first);
+    const files = readdirSync(path.join(dir, '2026-11-26')).sort();
+    expect(files).toEqual(['ann@example.com.eml', 'ann@example.com.html', 'bob@example.com.eml', 'bob@example.com.html']);
+    const eml = readFileSync(path.join(dir, '2026-11-26', 'ann@example.com.eml'), 'utf8');
+    expect(eml).toMatch(/^List-Unsubscribe: <http:\/\/paperboy\.test\/unsubscribe\/t>,/m);
+    expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+    expect(eml).toMatch(/^Subject: Papers for 2026-11-26/m);
+    expect(eml).toMatch(/^X-Paperboy-Tags: edition=2026-11-26; template=classic/m);
+    expect(eml).toContain('Content-Type: multipart/alternative');
+  });
+});
