@@ -66,6 +66,16 @@ const PAGE_CSP = {
   },
 };
 
+const BASIC_PATH = '/admin/basic';
+
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 function isSafeNext(next: unknown): next is string {
   return typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.startsWith('//');
 }
@@ -100,11 +110,17 @@ export async function adminRoutes(
     const actor = authenticate(token, request.headers);
     if (!actor) {
       log.info({ url: request.url, ip: request.ip }, 'admin request without valid credentials');
-      reply.code(401).header('www-authenticate', 'Basic realm="paperboy admin", charset="UTF-8"');
-      if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
-        return reply.type('text/html; charset=utf-8').send(html(SignInPage({ next: request.url })));
+      // Browsers go to the sign-in form (a basic-auth challenge would stop a headless one dead);
+      // /admin/basic asks for basic auth with the browser's own prompt instead.
+      const browser = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+      if (browser && request.url !== BASIC_PATH) {
+        return reply.redirect(`/admin/sign-in?next=${encodeURIComponent(request.url)}`, 303);
       }
-      return reply.type('text/plain; charset=utf-8').send('Sign in: Authorization: Bearer <ADMIN_TOKEN>\n');
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Basic realm="paperboy admin", charset="UTF-8"')
+        .type('text/plain; charset=utf-8')
+        .send('Sign in: Authorization: Bearer <ADMIN_TOKEN>, or basic auth with the token as password.\n');
     }
     request.adminActor = actor;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -112,9 +128,11 @@ export async function adminRoutes(
       // another site could have started.
       const site = request.headers['sec-fetch-site'];
       const origin = request.headers.origin;
+      // "null" is what a browser sends when it will not say (no-referrer, sandboxed pages); the
+      // CSRF token in the form still has to match then.
       const crossSite =
         (site && site !== 'same-origin' && site !== 'none') ||
-        (origin && new URL(origin).host !== request.headers.host);
+        (origin && origin !== 'null' && originHost(origin) !== request.headers.host);
       if (actor.via !== 'bearer' && crossSite) {
         log.warn({ admin: actor.name, url: request.url, origin }, 'cross-site admin request refused');
         return reply.code(403).type('text/plain; charset=utf-8').send('Cross-site request refused.\n');
@@ -172,15 +190,28 @@ export async function adminRoutes(
   await registerQueueBoard(app, queues);
 
   await app.register(async (pages) => {
-    await pages.register(helmet, { contentSecurityPolicy: PAGE_CSP, hsts: secureCookie });
+    // same-origin referrers: forms then carry a real Origin header for the check above.
+    await pages.register(helmet, {
+      contentSecurityPolicy: PAGE_CSP,
+      hsts: secureCookie,
+      referrerPolicy: { policy: 'same-origin' },
+    });
 
     pages.get('/admin/admin.css', { config: { adminPublic: true } }, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(css),
     );
 
-    pages.get('/admin/sign-in', { config: { adminPublic: true } }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').send(html(SignInPage({}))),
+    pages.get<{ Querystring: { next?: string } }>(
+      '/admin/sign-in',
+      { config: { adminPublic: true } },
+      async (request, reply) =>
+        reply
+          .type('text/html; charset=utf-8')
+          .send(html(SignInPage({ next: isSafeNext(request.query.next) ? request.query.next : undefined }))),
     );
+
+    // Reached only with valid credentials: the hook above answers the basic-auth challenge.
+    pages.get(BASIC_PATH, async (_request, reply) => reply.redirect('/admin', 303));
 
     pages.post(
       '/admin/sign-in',

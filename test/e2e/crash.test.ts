@@ -1,10 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { enqueuePlanDay } from '../../src/delivery/delivery-queues.js';
 import { editionSummary } from '../../src/delivery/deliveries.repository.js';
+import { enqueuePlanDay } from '../../src/delivery/delivery-queues.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { backendFor, countsByAddress, waitForEdition, workerContext, workerEnv } from '../support/delivery-harness.js';
+import {
+  backendFor,
+  countsByAddress,
+  waitForEdition,
+  workerContext,
+  workerEnv,
+} from '../support/delivery-harness.js';
 import { type FakeResend, startFakeResend } from '../support/fake-resend.js';
 import { generatePapers } from '../support/generate.js';
 import { deleteKeys, randomPrefix } from '../support/redis.js';
@@ -48,7 +54,11 @@ it('survives 10 SIGKILLs mid-edition: every due subscriber gets exactly one emai
   const env = workerEnv(t, fake, prefix, { extra: { WORKER_CONCURRENCY: '4' } });
   const ctx = await workerContext(env);
   const backend = backendFor(ctx);
-  const start = () => spawn(process.execPath, ['--import', 'tsx', workerFile], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const start = () =>
+    spawn(process.execPath, ['--import', 'tsx', workerFile], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
   const kills: { atEmails: number; state: Record<string, number> }[] = [];
   try {
     await enqueuePlanDay(backend, D);

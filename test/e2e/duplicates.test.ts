@@ -5,7 +5,13 @@ import { QUEUE_NAMES } from '../../src/queues.js';
 import { startScheduler } from '../../workers/scheduler.js';
 import { startWorkers } from '../../workers/worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { backendFor, countsByAddress, waitForEdition, workerContext, workerEnv } from '../support/delivery-harness.js';
+import {
+  backendFor,
+  countsByAddress,
+  waitForEdition,
+  workerContext,
+  workerEnv,
+} from '../support/delivery-harness.js';
 import { type FakeResend, startFakeResend } from '../support/fake-resend.js';
 import { generatePapers } from '../support/generate.js';
 import { deleteKeys, randomPrefix } from '../support/redis.js';
@@ -42,13 +48,25 @@ it('two schedulers and repeated manual triggers make one edition, one email each
     expect(jobs.map((j) => j.id)).toEqual(['plan-2026-11-26-h07']);
 
     // The manual trigger for the same edition, three times, while the hourly plan runs.
-    await Promise.all([enqueuePlanDay(a, '2026-11-25'), enqueuePlanDay(b, '2026-11-25'), enqueuePlanDay(a, '2026-11-25')]);
+    await Promise.all([
+      enqueuePlanDay(a, '2026-11-25'),
+      enqueuePlanDay(b, '2026-11-25'),
+      enqueuePlanDay(a, '2026-11-25'),
+    ]);
     const workers = await startWorkers(ctx);
     try {
       await waitForEdition(t, '2026-11-25', { expected: 350 });
       const again = await Promise.all([
-        runEdition(ctx, a, { date: '2026-11-25', pollMs: 100, startWorkers: async () => ({ stop: async () => {} }) }),
-        runEdition(ctx, b, { date: '2026-11-25', pollMs: 100, startWorkers: async () => ({ stop: async () => {} }) }),
+        runEdition(ctx, a, {
+          date: '2026-11-25',
+          pollMs: 100,
+          startWorkers: async () => ({ stop: async () => {} }),
+        }),
+        runEdition(ctx, b, {
+          date: '2026-11-25',
+          pollMs: 100,
+          startWorkers: async () => ({ stop: async () => {} }),
+        }),
       ]);
       expect(again.map((r) => r.sentNow)).toEqual([0, 0]);
     } finally {

@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { enqueuePlanDay } from '../../src/delivery/delivery-queues.js';
 import { editionSummary } from '../../src/delivery/deliveries.repository.js';
+import { enqueuePlanDay } from '../../src/delivery/delivery-queues.js';
 import { startWorkers } from '../../workers/worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { backendFor, countsByAddress, waitForEdition, workerContext, workerEnv } from '../support/delivery-harness.js';
+import {
+  backendFor,
+  countsByAddress,
+  waitForEdition,
+  workerContext,
+  workerEnv,
+} from '../support/delivery-harness.js';
 import { type FakeResend, startFakeResend } from '../support/fake-resend.js';
 import { generatePapers } from '../support/generate.js';
 import { deleteKeys, randomPrefix } from '../support/redis.js';

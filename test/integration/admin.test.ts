@@ -121,12 +121,21 @@ describe('admin console turned off', () => {
 });
 
 describe('admin authentication', () => {
-  it('asks for credentials, with a basic-auth challenge and a sign-in form for browsers', async () => {
-    const res = await app.inject({ url: '/admin/editions', headers: { accept: 'text/html' } });
-    expect(res.statusCode).toBe(401);
-    expect(res.headers['www-authenticate']).toMatch(/^Basic realm="paperboy admin"/);
-    expect(res.body).toContain('action="/admin/sign-in"');
-    expect(res.body).toContain('value="/admin/editions"');
+  it('sends browsers to the sign-in form and asks others for credentials', async () => {
+    const browser = await app.inject({ url: '/admin/editions?page=2', headers: { accept: 'text/html' } });
+    expect(browser.statusCode).toBe(303);
+    expect(browser.headers.location).toBe('/admin/sign-in?next=%2Fadmin%2Feditions%3Fpage%3D2');
+    const form = await app.inject({ url: browser.headers.location as string });
+    expect(form.body).toContain('action="/admin/sign-in"');
+    expect(form.body).toContain('value="/admin/editions?page=2"');
+    const script = await app.inject({ url: '/admin/editions' });
+    expect(script.statusCode).toBe(401);
+    expect(script.headers['www-authenticate']).toMatch(/^Basic realm="paperboy admin"/);
+    const prompt = await app.inject({ url: '/admin/basic', headers: { accept: 'text/html' } });
+    expect(prompt.statusCode).toBe(401);
+    expect(prompt.headers['www-authenticate']).toMatch(/^Basic/);
+    const afterPrompt = await app.inject({ url: '/admin/basic', headers: basic('ada', TOKEN) });
+    expect(afterPrompt.headers.location).toBe('/admin');
   });
 
   it('refuses a wrong bearer token, a wrong basic password and a token of another length', async () => {
@@ -236,6 +245,13 @@ describe('editions', () => {
       payload: { _csrf: csrf },
     });
     expect(crossSite.statusCode).toBe(403);
+    const badOrigin = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-27/pause',
+      headers: { cookie, origin: 'not a url' },
+      payload: { _csrf: csrf },
+    });
+    expect(badOrigin.statusCode).toBe(403);
     const status = await database.db
       .selectFrom('editions')
       .select('status')
