@@ -118,7 +118,7 @@ describe('operator console in Chromium', () => {
     ] as const) {
       const frame = await (await page.locator(`.frame.${which} iframe`).elementHandle())?.contentFrame();
       expect(await frame?.evaluate(() => window.innerWidth)).toBe(width);
-      expect(await frame?.evaluate(() => document.body.innerText)).toContain('Multi-agent');
+      expect(await frame?.evaluate(() => document.body.textContent)).toContain('Multi-agent');
       // Nothing in the message is wider than the window: no sideways scrolling on a phone.
       expect(await frame?.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     }
