@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
+import { registerPreview } from './preview.command.js';
 import { registerRun } from './run.command.js';
 import { registerScheduler } from './scheduler.command.js';
+import { registerServe } from './serve.command.js';
 import { registerSubscribers } from './subscribers.command.js';
 import { registerSuppressions } from './suppressions.command.js';
 import { registerWorker } from './worker.command.js';
@@ -16,4 +18,6 @@ export function registerCommands(program: Command): void {
   registerWorker(program);
   registerScheduler(program);
   registerRun(program);
+  registerServe(program);
+  registerPreview(program);
 }

@@ -68,7 +68,9 @@ function printRun(r: RunEditionResult): void {
   console.log(`planned ${total} deliveries for edition ${r.summary.date}`);
   for (const line of formatSummary(r.summary)) console.log(line);
   console.log(
-    r.sentNow > 0 ? `sent ${r.sentNow} emails in this run` : 'nothing new to send: every due subscriber already has this edition',
+    r.sentNow > 0
+      ? `sent ${r.sentNow} emails in this run`
+      : 'nothing new to send: every due subscriber already has this edition',
   );
   if (r.paused) console.log('the edition is paused: the waiting deliveries go out once it is resumed');
 }

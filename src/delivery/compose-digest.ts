@@ -33,7 +33,7 @@ export type Composed =
       subject: string;
       paperIds: string[];
       template: string;
-      /** The ranked papers with their scores and why-lines (the console's preview shows them). */
+      /** The ranked papers with their reasons, for previews. */
       papers: RankedPaper[];
     }
   | { kind: 'skip'; reason: string };

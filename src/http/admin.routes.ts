@@ -3,7 +3,6 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { createComposer } from '../delivery/compose-digest.js';
 import { recoverUnfinished } from '../delivery/delivery-queues.js';
 import type { QueueBackend } from '../delivery/queue-backend.js';
 import type { Transport } from '../delivery/transport.js';
@@ -176,7 +175,6 @@ export async function adminRoutes(
       return batched + requeued;
     },
   };
-  const composer = createComposer({ db: ctx.db, config: ctx.config });
   setQueueDepthSource(async () =>
     Promise.all(
       Object.values(QUEUE_NAMES).map(async (queue) => ({
@@ -251,6 +249,6 @@ export async function adminRoutes(
     pages.get('/admin', async (_request, reply) => reply.redirect('/admin/editions', 302));
 
     registerEditionPages(pages, { ctx, log, pageContext, checkCsrf, queueing });
-    registerPreviewPages(pages, { ctx, log, pageContext, checkCsrf, composer, transport });
+    registerPreviewPages(pages, { ctx, log, pageContext, checkCsrf, transport });
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { confirmLink, subscriberLinks } from '../links/links.js';
 import type { Subscriber } from '../subscribers/subscribers.repository.js';
 import { confirmSubscription, giveFeedback, unsubscribe } from '../subscribers/subscription.service.js';
+import { sendDigestPage } from './digest-page.js';
 import { MessagePage } from './pages/message.page.js';
 import type { PublicDeps } from './public.routes.js';
 
@@ -84,9 +85,15 @@ export function linkRoutes(app: FastifyInstance, deps: PublicDeps): void {
         senderName,
         title: 'Unsubscribe',
         children: (
-          <p>
-            Stop every digest to <strong>{link.subscriber.email}</strong>?
-          </p>
+          <>
+            <p>
+              Stop every digest to <strong>{link.subscriber.email}</strong>?
+            </p>
+            <p>
+              Too many emails? You can <a href={preferencesPath(link.subscriber)}>get a weekly digest</a>{' '}
+              instead.
+            </p>
+          </>
         ),
         action: {
           url: `/unsubscribe/${request.params.token}`,
@@ -130,6 +137,15 @@ export function linkRoutes(app: FastifyInstance, deps: PublicDeps): void {
       }),
     );
   }
+
+  // The digest of the link's date, ranked and rendered as it is sent.
+  app.get<TokenParams>('/view/:token', async (request, reply) => {
+    const link = await deps.resolve(request.params.token, 'view');
+    const date = link?.claims.subject ?? '';
+    if (!link || !/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
+      return deps.notFound(reply);
+    return sendDigestPage(deps, reply, link.subscriber, date);
+  });
 
   // A GET records it (the link is in an email, one click, no page in between); the same click
   // twice changes nothing, and the latest of more/less wins.

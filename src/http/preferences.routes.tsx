@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { confirmLink, subscriberLinks } from '../links/links.js';
+import { latestListedDate } from '../papers/papers.repository.js';
 import { type Subscriber, updatePreferences } from '../subscribers/subscribers.repository.js';
 import {
   deleteSubscriber,
   exportSubscriberData,
   signOutOldLinks,
 } from '../subscribers/subscription.service.js';
+import { sendDigestPage } from './digest-page.js';
 import { pathOf } from './link.routes.js';
 import { MessagePage } from './pages/message.page.js';
 import { PreferencesPage, type PreferencesPageProps } from './pages/preferences.page.js';
@@ -36,7 +38,7 @@ export function preferencesRoutes(app: FastifyInstance, deps: PublicDeps): void 
         values: preferencesToForm(subscriber.preferences),
         urls: {
           self,
-          preview: deps.digestPreview ? `${self}/preview` : undefined,
+          preview: `${self}/preview`,
           data: `${self}/data`,
           signOut: `${self}/sign-out`,
           delete: `${self}/delete`,
@@ -121,7 +123,7 @@ export function preferencesRoutes(app: FastifyInstance, deps: PublicDeps): void 
 
   app.get<TokenParams>('/preferences/:token/preview', async (request, reply) => {
     const link = await deps.resolve(request.params.token, 'preferences');
-    if (!link || !deps.digestPreview) return deps.notFound(reply);
-    return deps.digestPreview(reply, link.subscriber, 'preview');
+    if (!link) return deps.notFound(reply);
+    return sendDigestPage(deps, reply, link.subscriber, await latestListedDate(deps.db));
   });
 }

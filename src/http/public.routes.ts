@@ -4,12 +4,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ReactElement } from 'react';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { type Composer, createComposer } from '../delivery/compose-digest.js';
 import type { Transport } from '../delivery/transport.js';
 import type { ResolvedToken } from '../links/resolve-token.js';
 import { resolveToken } from '../links/resolve-token.js';
 import type { Purpose } from '../links/tokens.js';
 import type { Logger } from '../logger.js';
-import type { Subscriber } from '../subscribers/subscribers.repository.js';
 import { linkRoutes } from './link.routes.js';
 import { renderPage } from './pages/layout.js';
 import { NotFoundPage } from './pages/message.page.js';
@@ -45,10 +45,18 @@ export interface PublicDeps extends PublicRoutesOptions {
   sendPage(reply: FastifyReply, element: ReactElement, status?: number): FastifyReply;
   notFound(reply: FastifyReply): FastifyReply;
   resolve(token: string, purpose: Purpose): Promise<ResolvedToken | undefined>;
-  /** Renders a subscriber's digest as a page (preview, view in browser); unset until ranking and rendering are wired. */
-  digestPreview?: (reply: FastifyReply, subscriber: Subscriber, date: string) => Promise<FastifyReply>;
+  /** The send path's rank → render step, for the preview and view-in-browser pages. */
+  composer: Composer;
   /** Work finished after the reply (sign-up emails); awaited when the server closes. */
   background(work: Promise<unknown>): void;
+}
+
+/** Sign-up work still running after its reply, in every server of this process. */
+const inFlight = new Set<Promise<unknown>>();
+
+/** Resolves once every sign-up's after-the-reply work has finished (tests; shutdown uses onClose). */
+export async function settleBackgroundWork(): Promise<void> {
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
 }
 
 export async function publicRoutes(app: FastifyInstance, options: PublicRoutesOptions): Promise<void> {
@@ -66,19 +74,24 @@ export async function publicRoutes(app: FastifyInstance, options: PublicRoutesOp
 
   const sendPage = (reply: FastifyReply, element: ReactElement, status = 200) =>
     reply.code(status).type('text/html; charset=utf-8').send(renderPage(element));
-  const inFlight = new Set<Promise<unknown>>();
+  const mine = new Set<Promise<unknown>>();
   app.addHook('onClose', async () => {
-    await Promise.allSettled([...inFlight]);
+    await Promise.allSettled([...mine]);
   });
   const deps: PublicDeps = {
     ...options,
     limits: { perIp: 20, perAddress: 5, windowMs: 3_600_000, ...options.limits },
     sendPage,
+    composer: createComposer({ db: options.db, config: options.config }),
     notFound: (reply) => sendPage(reply, NotFoundPage({ senderName: options.config.mail.senderName }), 404),
     resolve: (token, purpose) => resolveToken(options.db, options.config.signingSecrets, token, purpose),
     background: (work) => {
       inFlight.add(work);
-      const done = () => inFlight.delete(work);
+      mine.add(work);
+      const done = () => {
+        inFlight.delete(work);
+        mine.delete(work);
+      };
       work.then(done, done);
     },
   };

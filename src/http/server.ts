@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { createTransport } from '../delivery/create-transport.js';
 import { createQueueBackend, type QueueBackend, queueBackendOptions } from '../delivery/queue-backend.js';
 import type { Transport } from '../delivery/transport.js';
 import { adminRoutes } from './admin.routes.js';
@@ -10,13 +11,13 @@ import { publicRoutes, type SubscribeLimits } from './public.routes.js';
 import { webhookRoutes } from './webhooks.routes.js';
 
 export interface ServerOptions {
-  /** Where the pages' emails (confirmation, welcome) and the console's test sends go out. */
-  transport: Transport;
+  /** Where the pages' emails (confirmation, welcome, tests) go out. @defaultValue the one MAIL_TRANSPORT names */
+  transport?: Transport;
   /** Overrides of the sign-up rate limits (tests). */
   subscribeLimits?: Partial<SubscribeLimits>;
   /**
-   * The queues the console, /healthz and /metrics look at. Default: the ones the configuration
-   * names, opened on first use and closed with the server.
+   * The queues the console, /healthz and /metrics look at. @defaultValue the ones the configuration
+   * names, connected on first use and closed with the server
    */
   queues?: QueueBackend;
 }
@@ -25,13 +26,14 @@ export interface ServerOptions {
  * The web server: public pages (sign-up, preferences, unsubscribe, feedback), Resend webhooks and
  * the operator console. Each area is a plugin in its own file, registered here.
  */
-export async function buildServer(ctx: AppContext, options: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const transport = options.transport ?? createTransport(ctx.config);
   const app = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     trustProxy: true,
     disableRequestLogging: true,
     // Signed tokens travel as one path segment and can pass fastify's default of 100 characters.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
   });
   const queues = options.queues ?? createQueueBackend(queueBackendOptions(ctx.config, ctx.database.url));
   if (!options.queues) app.addHook('onClose', () => queues.close());
@@ -43,8 +45,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
     return reply.code(health.ok ? 200 : 503).send(health);
   });
   await app.register(webhookRoutes, { ctx });
-  await app.register(publicRoutes, { ...ctx, transport: options.transport, limits: options.subscribeLimits });
-  await app.register(adminRoutes, { ctx, queues, transport: options.transport });
+  await app.register(publicRoutes, { ...ctx, transport, limits: options.subscribeLimits });
+  await app.register(adminRoutes, { ctx, queues, transport });
   await app.register(archiveRoutes, { ctx });
   return app;
 }

@@ -1,78 +1,86 @@
 import type { Config } from '../config.js';
 import type { OutgoingEmail } from '../delivery/transport.js';
+import type { RenderedEmail } from '../render/digest.types.js';
+import { renderTransactional } from '../render/transactional.js';
+import type { Preferences } from './preferences.js';
 
 /**
- * The two emails of the double opt-in: the confirmation request and the welcome. Plain, short, and
- * with no tracking; the HTML is escaped text only.
+ * The two emails of the double opt-in, rendered from the transactional templates: the
+ * confirmation request and the welcome. No "you are unsubscribed" email is sent: someone who asked
+ * for no more mail (often through their mailbox's one-click button) gets none, and the page they
+ * land on already offers the undo.
  */
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** "every day at 07:00 (UTC)", "every Monday at 18:00 (Europe/Berlin)". */
+export function describeSchedule(
+  p: Pick<Preferences, 'frequency' | 'weeklyDay' | 'sendHour' | 'timezone'>,
+): string {
+  const when =
+    p.frequency === 'weekly'
+      ? `every ${WEEKDAYS[p.weeklyDay - 1] ?? 'Monday'}`
+      : p.frequency === 'weekdays'
+        ? 'every weekday'
+        : 'every day';
+  return `${when} at ${String(p.sendHour).padStart(2, '0')}:00 (${p.timezone})`;
 }
 
-interface Link {
-  href: string;
-  label: string;
-}
-
-function email(
+function outgoing(
   config: Config,
   to: string,
   kind: string,
-  subject: string,
-  lines: string[],
-  links: Link[],
+  rendered: RenderedEmail,
+  headers: Record<string, string> = {},
 ): OutgoingEmail {
-  const paragraphs = lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('');
-  const buttons = links
-    .map((l) => `<p><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></p>`)
-    .join('');
-  const text = [...lines, ...links.map((l) => `${l.label}: ${l.href}`), config.mail.senderAddress].join(
-    '\n\n',
-  );
   return {
     from: config.mail.from,
     to,
-    subject,
-    html: `<!doctype html><html lang="en"><body>${paragraphs}${buttons}<p>${escapeHtml(config.mail.senderAddress)}</p></body></html>`,
-    text,
+    subject: rendered.subject,
+    ...(rendered.html ? { html: rendered.html } : {}),
+    text: rendered.text,
     ...(config.mail.replyTo ? { replyTo: config.mail.replyTo } : {}),
-    headers: {},
+    headers,
     tags: [{ name: 'kind', value: kind }],
   };
 }
 
-export function confirmationEmail(config: Config, to: string, confirmUrl: string): OutgoingEmail {
-  return email(
-    config,
-    to,
-    'confirm',
-    `Confirm your ${config.mail.senderName} subscription`,
-    [
-      `Someone, hopefully you, asked to receive ${config.mail.senderName}: the new research papers that matter to you, by email.`,
-      'Nothing is sent until you confirm. The link works for 7 days; if it was not you, ignore this email.',
-    ],
-    [{ href: confirmUrl, label: 'Confirm my subscription' }],
-  );
-}
+const sender = (config: Config) => ({
+  brand: config.mail.senderName,
+  senderName: config.mail.senderName,
+  senderAddress: config.mail.senderAddress,
+});
 
-export function welcomeEmail(
+export async function confirmationEmail(
   config: Config,
   to: string,
+  confirmUrl: string,
+): Promise<OutgoingEmail> {
+  const rendered = await renderTransactional('confirm', {
+    ...sender(config),
+    email: to,
+    confirmUrl,
+    expiresInDays: 7,
+  });
+  return outgoing(config, to, 'confirm', rendered);
+}
+
+export async function welcomeEmail(
+  config: Config,
+  to: string,
+  preferences: Preferences,
   links: { preferences: string; unsubscribe: string },
-): OutgoingEmail {
-  return email(
-    config,
-    to,
-    'welcome',
-    `Welcome to ${config.mail.senderName}`,
-    [
-      'You are subscribed. Your first digest comes with the next edition.',
-      'Choose your topics, the hour and the format on your preferences page.',
-    ],
-    [
-      { href: links.preferences, label: 'My preferences' },
-      { href: links.unsubscribe, label: 'Unsubscribe' },
-    ],
-  );
+): Promise<OutgoingEmail> {
+  const rendered = await renderTransactional('welcome', {
+    ...sender(config),
+    email: to,
+    schedule: describeSchedule(preferences),
+    topics: preferences.topics,
+    preferencesUrl: links.preferences,
+    unsubscribeUrl: links.unsubscribe,
+  });
+  return outgoing(config, to, 'welcome', rendered, {
+    'List-Unsubscribe': `<${links.unsubscribe}>, <mailto:${config.mail.unsubscribeMailto}?subject=unsubscribe>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  });
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import type { Transport } from '../delivery/transport.js';
 import { confirmLink, subscriberLinks } from '../links/links.js';
 import type { Logger } from '../logger.js';
+import { getPaper } from '../papers/papers.repository.js';
 import {
   bumpTokenVersion,
   createSubscriber,
@@ -69,7 +70,7 @@ export async function subscribe(
   }
   const url = confirmLink(config, { id: subscriber.id, tokenVersion: subscriber.tokenVersion }, now);
   const sent = await deps.transport.send(
-    confirmationEmail(config, subscriber.email, url),
+    await confirmationEmail(config, subscriber.email, url),
     `confirm-${subscriber.id}-${now.getTime()}`,
   );
   if (!sent.ok) {
@@ -122,7 +123,7 @@ export async function confirmSubscription(
   const links = subscriberLinks(deps.config, updated);
   // The key makes a double click one welcome at the provider.
   const sent = await deps.transport.send(
-    welcomeEmail(deps.config, updated.email, links),
+    await welcomeEmail(deps.config, updated.email, updated.preferences, links),
     `welcome-${updated.id}`,
   );
   // The subscription stands even when the welcome could not go out; it is a courtesy.
@@ -149,8 +150,7 @@ export async function giveFeedback(
   paperId: string,
   value: 'more' | 'less',
 ): Promise<boolean> {
-  const paper = await db.selectFrom('papers').select('id').where('id', '=', paperId).executeTakeFirst();
-  if (!paper) return false;
+  if (!(await getPaper(db, paperId))) return false;
   await recordFeedback(db, subscriber.id, paperId, value === 'more' ? 1 : -1);
   return true;
 }

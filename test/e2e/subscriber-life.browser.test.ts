@@ -2,20 +2,32 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createComposer } from '../../src/delivery/compose-digest.js';
+import { planDay } from '../../src/delivery/plan-edition.js';
+import { createResendTransport } from '../../src/delivery/resend.transport.js';
+import { sendBatch } from '../../src/delivery/send-batch.js';
+import type { Transport } from '../../src/delivery/transport.js';
 import { testConfig } from '../support/config.js';
-import { type PublicServer, startPublicServer } from '../support/public-server.js';
-import { RecordingTransport, waitFor } from '../support/recording-transport.js';
+import { type FakeResend, startFakeResend } from '../support/fake-resend.js';
+import { generatePapers } from '../support/generate.js';
+import { insertPapers, type PublicServer, startPublicServer } from '../support/public-server.js';
+import { waitFor } from '../support/recording-transport.js';
 
 /**
- * A subscriber's whole life in Chromium: sign up on the page, confirm from the email, change
- * preferences, unsubscribe (one-click POST, and the page's button), and no digest after that.
+ * A subscriber's whole life in Chromium: sign up on the page, confirm from the email (read from the
+ * fake Resend's log, sent through the real Resend transport), change preferences and see the
+ * preview follow, get a digest, unsubscribe (one-click POST from the digest's List-Unsubscribe
+ * header, and the page's button), and no digest after that.
  */
 
 const SHOTS = 'test-results/screenshots';
 let browser: Browser;
 let server: PublicServer;
 let base: string;
-const mail = new RecordingTransport();
+let resend: FakeResend;
+let transport: Transport;
+const EDITION_1 = '2026-11-26';
+const EDITION_2 = '2026-11-27';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,6 +50,25 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
+/** Plans and sends one edition the way the workers do (without the queue): what each address got. */
+async function sendEdition(date: string): Promise<{ planned: number; sent: number }> {
+  const batches: string[] = [];
+  const deps = {
+    db: server.database.db,
+    transport,
+    composer: createComposer({ db: server.database.db, config: server.config }),
+  };
+  const planned = await planDay(
+    { db: deps.db, enqueueSends: async (refs) => void batches.push(...refs.map((r) => r.batchKey)) },
+    date,
+  );
+  let sent = 0;
+  for (const key of batches) sent += (await sendBatch(deps, key, { editionDate: date })).sent;
+  return { planned: planned.editions[date]?.planned ?? 0, sent };
+}
+
+const mail = { to: (address: string) => resend.emailsTo(address) };
+
 const statusOf = async (email: string) =>
   (
     await server.database.db
@@ -51,7 +82,11 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = await startPublicServer(mail, { config: testConfig({ PUBLIC_URL: base }) });
+  resend = await startFakeResend();
+  transport = createResendTransport({ apiKey: resend.apiKey, baseUrl: resend.url });
+  server = await startPublicServer(transport, { config: testConfig({ PUBLIC_URL: base }) });
+  await insertPapers(server, generatePapers(40, { seed: 11, listedOn: EDITION_1, idPrefix: '2610' }));
+  await insertPapers(server, generatePapers(40, { seed: 12, listedOn: EDITION_2, idPrefix: '2611' }));
   await server.app.listen({ port, host: '127.0.0.1' });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -69,6 +104,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await resend?.close();
 });
 
 async function signUpAndConfirm(page: Page, email: string, prefix: string): Promise<string> {
@@ -81,7 +117,7 @@ async function signUpAndConfirm(page: Page, email: string, prefix: string): Prom
   await shot(page, `${prefix}-2-check-inbox`);
 
   const confirmation = await waitFor(() => mail.to(email)[0]);
-  const confirmUrl = linkIn(confirmation.text, 'confirm');
+  const confirmUrl = linkIn(confirmation.text ?? '', 'confirm');
   await page.goto(confirmUrl);
   expect(await statusOf(email)).toBe('pending');
   await shot(page, `${prefix}-3-confirm`);
@@ -91,7 +127,7 @@ async function signUpAndConfirm(page: Page, email: string, prefix: string): Prom
   expect(await statusOf(email)).toBe('active');
 
   const welcome = await waitFor(() => mail.to(email)[1]);
-  return linkIn(welcome.text, 'preferences');
+  return linkIn(welcome.text ?? '', 'preferences');
 }
 
 describe('a subscriber in the browser', () => {
@@ -101,14 +137,19 @@ describe('a subscriber in the browser', () => {
     const email = 'reader@example.org';
     const preferencesUrl = await signUpAndConfirm(page, email, 'life');
 
+    const feedbackLinks = () => page.locator('a[href*="/feedback/"]').count();
+    const previewUrl = `${preferencesUrl}/preview`;
+    await page.goto(previewUrl);
+    const firstPreview = await feedbackLinks(); // two per paper: more / less
+    expect(firstPreview).toBeGreaterThan(6);
     await page.goto(preferencesUrl);
     expect(await page.getByLabel('Topics').inputValue()).toBe('reinforcement learning, agents');
-    await page.getByLabel('Topics').fill('robotics, sim-to-real');
+    await page.getByLabel('Topics').fill('robot manipulation, sim-to-real');
     await page.getByLabel('Papers per digest').fill('99');
     await page.getByLabel('Your time zone').fill('Europe/Lisbon');
     await page.getByRole('button', { name: 'Save preferences' }).click();
     await page.getByText('must be between 1 and 50').waitFor();
-    expect(await page.getByLabel('Topics').inputValue()).toBe('robotics, sim-to-real');
+    expect(await page.getByLabel('Topics').inputValue()).toBe('robot manipulation, sim-to-real');
     await shot(page, 'life-5-preferences-error');
     await page.getByLabel('Papers per digest').fill('3');
     await page.getByRole('button', { name: 'Save preferences' }).click();
@@ -120,14 +161,29 @@ describe('a subscriber in the browser', () => {
       .where('email', '=', email)
       .executeTakeFirstOrThrow();
     expect(row.preferences).toMatchObject({
-      topics: ['robotics', 'sim-to-real'],
+      topics: ['robot manipulation', 'sim-to-real'],
       maxPapers: 3,
       timezone: 'Europe/Lisbon',
     });
 
+    // The next preview follows the saved preferences.
+    await page.getByRole('link', { name: "Show me a preview of tomorrow's digest" }).click();
+    await page.waitForURL(previewUrl);
+    expect(await feedbackLinks()).toBe(6);
+    expect((await page.content()).toLowerCase()).toMatch(/robot manipulation|sim-to-real/);
+    await shot(page, 'life-7-preview');
+
+    // A digest goes out through the send path, with the one-click URL in its headers.
+    expect(await sendEdition(EDITION_1)).toMatchObject({ sent: 1 });
+    const digest = mail.to(email)[2];
+    expect(digest?.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    const unsubscribeUrl = /<(https?:\/\/[^>]+\/unsubscribe\/[^>]+)>/.exec(
+      digest?.headers['List-Unsubscribe'] ?? '',
+    )?.[1];
+    expect(unsubscribeUrl).toBeDefined();
+
     // The mailbox provider's one-click POST: no cookies, no browser.
-    const unsubscribeUrl = linkIn(mail.to(email)[1]?.text ?? '', 'unsubscribe');
-    const res = await fetch(unsubscribeUrl, {
+    const res = await fetch(unsubscribeUrl as string, {
       method: 'POST',
       body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
       redirect: 'manual',
@@ -137,9 +193,21 @@ describe('a subscriber in the browser', () => {
     expect(await statusOf(email)).toBe('unsubscribed');
     await page.goto(preferencesUrl);
     await page.getByText('You are unsubscribed').first().waitFor();
-    await shot(page, 'life-7-preferences-unsubscribed');
+    await shot(page, 'life-8-preferences-unsubscribed');
+
+    // No further digest: the next edition plans and sends nothing to this address.
+    const before = mail.to(email).length;
+    await sendEdition(EDITION_2);
+    expect(mail.to(email)).toHaveLength(before);
+    const planned = await server.database.db
+      .selectFrom('deliveries')
+      .innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id')
+      .select('deliveries.edition_date')
+      .where('subscribers.email', '=', email)
+      .execute();
+    expect(planned.map((d) => d.edition_date)).toEqual([EDITION_1]);
     await context.close();
-  });
+  }, 180_000);
 
   it('leaves through the unsubscribe page: the GET changes nothing, the button does', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -154,9 +222,12 @@ describe('a subscriber in the browser', () => {
     await page.getByRole('heading', { name: 'You are unsubscribed' }).waitFor();
     await shot(page, 'button-6-unsubscribed');
     expect(await statusOf(email)).toBe('unsubscribed');
+    const before = mail.to(email).length;
+    await sendEdition(EDITION_2);
+    expect(mail.to(email)).toHaveLength(before);
     await page.getByRole('button', { name: 'Undo: subscribe me again' }).click();
     await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
     expect(await statusOf(email)).toBe('active');
     await context.close();
-  });
+  }, 180_000);
 });

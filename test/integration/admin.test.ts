@@ -372,13 +372,13 @@ describe('preview', () => {
 
   it('previews default preferences and says plainly when an address is unknown', async () => {
     const defaults = await app.inject({ url: '/admin/preview?defaults=1&date=2026-11-27', headers: bearer });
-    expect(defaults.body).toContain('reader@example.org');
+    expect(defaults.body).toContain('subscriber@example.org');
     expect([...defaults.body.matchAll(/<li>/g)].length).toBeGreaterThanOrEqual(10);
     const unknown = await app.inject({
       url: '/admin/preview?email=nobody@example.org&date=2026-11-27',
       headers: bearer,
     });
-    expect(unknown.body).toContain('No subscriber has the address nobody@example.org.');
+    expect(unknown.body).toContain('No subscriber with the address nobody@example.org.');
   });
 
   it('sends a test through the transport, marked as a test and not recorded as a delivery', async () => {

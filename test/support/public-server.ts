@@ -5,6 +5,7 @@ import type { Transport } from '../../src/delivery/transport.js';
 import type { SubscribeLimits } from '../../src/http/public.routes.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
+import type { Paper } from '../../src/papers/paper.js';
 import { testConfig } from './config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -73,4 +74,32 @@ export async function insertSubscriber(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Papers straight into the table (what ingestion would have stored). */
+export async function insertPapers(server: PublicServer, papers: Paper[]): Promise<void> {
+  await server.database.db
+    .insertInto('papers')
+    .values(
+      papers.map((p) => ({
+        id: p.id,
+        title: p.title,
+        abstract: p.abstract,
+        authors: JSON.stringify(p.authors),
+        organization: p.organization,
+        organization_name: p.organizationName,
+        published_at: p.publishedAt,
+        listed_on: p.listedOn,
+        upvotes: p.upvotes,
+        comments: p.comments,
+        github_repo: p.githubRepo,
+        github_stars: p.githubStars,
+        project_page: p.projectPage,
+        thumbnail: p.thumbnail,
+        ai_summary: p.aiSummary,
+        ai_keywords: JSON.stringify(p.aiKeywords),
+        source: 'file' as const,
+      })),
+    )
+    .execute();
 }

@@ -29,7 +29,7 @@ export class RecordingTransport implements Transport {
 /** Polls until `check` returns a value (work done after a reply, such as sign-up emails). */
 export async function waitFor<T>(
   check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 5000,
+  timeoutMs = 20_000,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {

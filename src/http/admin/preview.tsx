@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
-import type { Composer } from '../../delivery/compose-digest.js';
+import { type Preview, PreviewError, previewDigest } from '../../delivery/preview-digest.js';
 import type { Transport } from '../../delivery/transport.js';
-import { type Preview, PreviewError, previewDigest, sendTest } from '../../editions/preview.service.js';
+import { sendTest, sendTimeWarnings, TestSendError } from '../../editions/test-send.service.js';
 import { type Logger, withIds } from '../../logger.js';
 import { adminActions, emailsFailed, emailsSent } from '../../metrics.js';
 import { paperUrl } from '../../papers/paper.js';
@@ -24,6 +24,8 @@ export interface PreviewResult {
   recipient: string;
   from: string;
   subject: string;
+  /** The template and format used, after any override. */
+  template: string;
   headers: Record<string, string>;
   tags: { name: string; value: string }[];
   html?: string;
@@ -127,6 +129,8 @@ function Result({ result }: { result: PreviewResult }) {
         <dd>{result.from}</dd>
         <dt>Subject</dt>
         <dd id="preview-subject">{result.subject}</dd>
+        <dt>Template</dt>
+        <dd>{result.template}</dd>
         {Object.entries(result.headers).map(([name, value]) => (
           <FragmentRow key={name} name={name} value={value} />
         ))}
@@ -211,11 +215,12 @@ export function PreviewPage(props: {
 export interface PreviewPagesDeps {
   ctx: AppContext;
   log: Logger;
-  composer: Composer;
   transport: Transport;
   pageContext(request: FastifyRequest): PageContext;
   checkCsrf(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function readQuery(raw: Record<string, unknown>, latest: string | undefined): PreviewQuery {
   const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -236,17 +241,19 @@ export function registerPreviewPages(app: FastifyInstance, deps: PreviewPagesDep
     (await db.selectFrom('editions').select('date').orderBy('date', 'desc').limit(30).execute()).map(
       (r) => r.date,
     );
-  const build = (query: PreviewQuery) =>
-    previewDigest(
-      { db, composer: deps.composer },
-      {
-        email: query.email,
-        useDefaults: query.useDefaults,
-        date: query.date,
-        template: query.template || undefined,
-        format: query.format || undefined,
-      },
-    );
+  const build = async (query: PreviewQuery) => {
+    if (!DATE.test(query.date)) throw new TestSendError(`Not a date: "${query.date}" (want YYYY-MM-DD).`);
+    const email = query.useDefaults ? undefined : query.email || undefined;
+    const [preview, warnings] = await Promise.all([
+      previewDigest(
+        { db, config: deps.ctx.config },
+        { email, date: query.date, template: query.template || undefined, format: query.format || undefined },
+      ),
+      email ? sendTimeWarnings(db, email) : [],
+    ]);
+    return { preview, warnings };
+  };
+  const known = (e: unknown) => e instanceof PreviewError || e instanceof TestSendError;
 
   app.get('/admin/preview', async (request, reply) => {
     const raw = request.query as Record<string, unknown>;
@@ -257,10 +264,10 @@ export function registerPreviewPages(app: FastifyInstance, deps: PreviewPagesDep
     let error: string | undefined;
     if (asked) {
       try {
-        const preview = await build(query);
-        result = toResult(preview, deps.ctx.config.mail.from);
+        const { preview, warnings } = await build(query);
+        result = toResult(preview, warnings, deps.ctx.config.mail.from);
       } catch (e) {
-        if (!(e instanceof PreviewError)) deps.log.error({ err: e, edition: query.date }, 'preview failed');
+        if (!known(e)) deps.log.error({ err: e, edition: query.date }, 'preview failed');
         error = e instanceof Error ? e.message : String(e);
       }
     }
@@ -295,8 +302,8 @@ export function registerPreviewPages(app: FastifyInstance, deps: PreviewPagesDep
     const actor = request.adminActor;
     const log = withIds(deps.log, { edition: query.date });
     try {
-      const preview = await build(query);
-      if (!preview.email) return back(`Nothing to send: ${preview.skipped ?? 'no digest'}`, true);
+      const { preview } = await build(query);
+      if (preview.kind === 'skip') return back(`Nothing to send: ${preview.reason}`, true);
       const outcome = await sendTest(deps.transport, preview.email, to);
       adminActions.inc({ action: 'test-send' });
       if (!outcome.ok) {
@@ -318,24 +325,26 @@ export function registerPreviewPages(app: FastifyInstance, deps: PreviewPagesDep
       );
       return back(`Test sent to ${to} through ${deps.transport.name} (id ${outcome.id}).`);
     } catch (e) {
-      if (!(e instanceof PreviewError)) log.error({ err: e, admin: actor?.name }, 'admin: test send failed');
+      if (!known(e)) log.error({ err: e, admin: actor?.name }, 'admin: test send failed');
       return back(e instanceof Error ? e.message : String(e), true);
     }
   });
 }
 
-function toResult(preview: Preview, from: string): PreviewResult {
-  const email = preview.email;
+function toResult(preview: Preview, warnings: string[], from: string): PreviewResult {
+  const email = preview.kind === 'email' ? preview.email : undefined;
+  const template = `${preview.preferences.template}, ${preview.preferences.format}`;
   return {
     recipient: email?.to ?? '',
     from: email?.from ?? from,
     subject: email?.subject ?? '(not sent)',
+    template,
     headers: { ...(email?.replyTo ? { 'Reply-To': email.replyTo } : {}), ...(email?.headers ?? {}) },
     tags: email?.tags ?? [],
     html: email?.html,
     text: email?.text ?? '',
-    papers: preview.papers,
-    skipped: preview.skipped,
-    warnings: preview.warnings,
+    papers: preview.kind === 'email' ? preview.papers : [],
+    skipped: preview.kind === 'skip' ? preview.reason : undefined,
+    warnings,
   };
 }

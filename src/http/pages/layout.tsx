@@ -30,6 +30,7 @@ button.danger{background:var(--err);border-color:var(--err)}
 :focus-visible{outline:3px solid var(--accent);outline-offset:3px}
 .notice{border-left:4px solid var(--accent);padding:.5rem 1rem;margin:1rem 0;background:color-mix(in srgb,var(--accent) 8%,transparent)}
 .notice.bad{border-color:var(--err)}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace}
 footer{color:var(--muted);font-size:.85rem;margin-top:3rem}
 `;
 
