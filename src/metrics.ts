@@ -110,6 +110,20 @@ export function startMetricsServer(port: number, host = '0.0.0.0'): Promise<Serv
   return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
 }
 
+/**
+ * Counts one transport call's emails: sent (an idempotency conflict means an earlier attempt was
+ * accepted, so those count as sent too) or failed by the outcome's kind.
+ */
+export function countSendOutcome(
+  transport: string,
+  outcome: { ok: true } | { ok: false; kind: string },
+  emails: number,
+  kind = 'digest',
+): void {
+  if (outcome.ok || outcome.kind === 'idempotency_conflict') emailsSent.inc({ transport, kind }, emails);
+  else emailsFailed.inc({ reason: outcome.kind }, emails);
+}
+
 /** Times an async step into a histogram, keeping the step's result and error. */
 export async function timed<T>(
   histogram: Histogram<string>,

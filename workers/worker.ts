@@ -5,6 +5,7 @@ import { createComposer } from '../src/delivery/compose-digest.js';
 import { createTransport } from '../src/delivery/create-transport.js';
 import { recoverUnfinished } from '../src/delivery/delivery-queues.js';
 import { createQueueBackend, type QueueBackend, queueBackendOptions } from '../src/delivery/queue-backend.js';
+import { startMetricsServer } from '../src/metrics.js';
 import { assertHandlers, QUEUE_NAMES, type QueueName } from '../src/queues.js';
 import type { JobHandler } from './handler.js';
 import { planHandlers } from './plan-edition.worker.js';
@@ -40,9 +41,16 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
       return handler.run(job, token, workers.find((w) => w.name === queue)!);
     };
   };
-  const lock = { lockDuration: config.queue.lockSeconds * 1000, stalledInterval: config.queue.lockSeconds * 1000 };
+  const lock = {
+    lockDuration: config.queue.lockSeconds * 1000,
+    stalledInterval: config.queue.lockSeconds * 1000,
+  };
   const workers: Worker[] = [
-    backend.worker(QUEUE_NAMES.editions, processorFor('editions'), { concurrency: 1, ...lock, maxStalledCount: 20 }),
+    backend.worker(QUEUE_NAMES.editions, processorFor('editions'), {
+      concurrency: 1,
+      ...lock,
+      maxStalledCount: 20,
+    }),
     backend.worker(QUEUE_NAMES.sends, processorFor('sends'), {
       concurrency: config.workerConcurrency,
       ...lock,
@@ -52,7 +60,10 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
   ];
   for (const w of workers) {
     w.on('failed', (job, err) =>
-      logger.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+      logger.warn(
+        { queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+        'job failed',
+      ),
     );
     w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
   }
@@ -84,6 +95,11 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
 async function main(): Promise<void> {
   const ctx = await createContext();
   const running = await startWorkers(ctx);
+  // metrics (src/metrics.ts): this process's sends, failures, rank and render times.
+  if (ctx.config.metricsPort) {
+    await startMetricsServer(ctx.config.metricsPort);
+    ctx.logger.info({ port: ctx.config.metricsPort }, 'metrics on /metrics');
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

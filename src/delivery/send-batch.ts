@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { countSendOutcome, emailsFailed } from '../metrics.js';
 import { readPreferences } from '../subscribers/preferences.js';
 import { suppressedAmong } from '../subscribers/suppressions.repository.js';
 import type { Composer, Recipient } from './compose-digest.js';
@@ -77,7 +78,9 @@ export async function sendBatch(
   const status = await editionStatus(db, options.editionDate);
   if (status === 'paused') return { ...result, paused: true };
 
-  const members = (await loadBatch(db, batchKey)).filter((m) => m.state === 'planned' || m.state === 'sending');
+  const members = (await loadBatch(db, batchKey)).filter(
+    (m) => m.state === 'planned' || m.state === 'sending',
+  );
   if (members.length === 0) return result;
   const claimed = await claimBatch(db, batchKey);
   const pending = members.filter((m) => claimed.has(m.id));
@@ -103,11 +106,17 @@ export async function sendBatch(
     tokenVersion: m.tokenVersion,
   }));
   const composed = await deps.composer.compose(options.editionDate, recipients);
-  const outgoing: { id: string; row: Omit<SentRow, 'resendId'>; email: import('./transport.js').OutgoingEmail }[] = [];
+  const outgoing: {
+    id: string;
+    row: Omit<SentRow, 'resendId'>;
+    email: import('./transport.js').OutgoingEmail;
+  }[] = [];
   for (const r of recipients) {
     const c = composed.get(r.deliveryId);
-    if (!c) ended.push({ id: r.deliveryId, state: 'failed', reason: 'no digest composed' });
-    else if (c.kind === 'skip') ended.push({ id: r.deliveryId, state: 'skipped', reason: c.reason });
+    if (!c) {
+      ended.push({ id: r.deliveryId, state: 'failed', reason: 'no digest composed' });
+      emailsFailed.inc({ reason: 'not_composed' }); // metrics (src/metrics.ts)
+    } else if (c.kind === 'skip') ended.push({ id: r.deliveryId, state: 'skipped', reason: c.reason });
     else {
       outgoing.push({
         id: r.deliveryId,
@@ -124,6 +133,7 @@ export async function sendBatch(
     outgoing.map((o) => o.email),
     idempotencyKey(batchKey),
   );
+  countSendOutcome(deps.transport.name, outcome, outgoing.length); // metrics (src/metrics.ts)
   if (outcome.ok) {
     await markSent(
       db,
@@ -147,7 +157,11 @@ export async function sendBatch(
       if (!options.finalAttempt) throw new TransientSendError(outcome.message);
       await markEnded(
         db,
-        outgoing.map((o) => ({ id: o.id, state: 'failed' as const, reason: `gave up after retries: ${outcome.message}` })),
+        outgoing.map((o) => ({
+          id: o.id,
+          state: 'failed' as const,
+          reason: `gave up after retries: ${outcome.message}`,
+        })),
       );
       result.failed += outgoing.length;
       return result;

@@ -38,7 +38,8 @@ export async function sendTimeWarnings(db: Db, email: string): Promise<string[]>
   const subscriber = await findSubscriberByEmail(db, email);
   if (!subscriber) return [];
   const warnings: string[] = [];
-  if (subscriber.status !== 'active') warnings.push(`status is ${subscriber.status}: nothing is sent to this address`);
+  if (subscriber.status !== 'active')
+    warnings.push(`status is ${subscriber.status}: nothing is sent to this address`);
   if ((await suppressedAmong(db, [subscriber.email])).size > 0) warnings.push('the address is suppressed');
   return warnings;
 }
