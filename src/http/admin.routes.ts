@@ -7,7 +7,7 @@ import { recoverUnfinished } from '../delivery/delivery-queues.js';
 import type { QueueBackend } from '../delivery/queue-backend.js';
 import type { Transport } from '../delivery/transport.js';
 import type { SendQueueing } from '../editions/edition-admin.service.js';
-import { registry, setQueueDepthSource } from '../metrics.js';
+import { addQueueDepthSource, registry } from '../metrics.js';
 import { QUEUE_NAMES } from '../queues.js';
 import {
   type Actor,
@@ -175,7 +175,7 @@ export async function adminRoutes(
       return batched + requeued;
     },
   };
-  setQueueDepthSource(async () =>
+  const removeDepthSource = addQueueDepthSource(async () =>
     Promise.all(
       Object.values(QUEUE_NAMES).map(async (queue) => ({
         queue,
@@ -183,7 +183,9 @@ export async function adminRoutes(
       })),
     ),
   );
-  app.addHook('onClose', async () => setQueueDepthSource(undefined));
+  app.addHook('onClose', async () => {
+    removeDepthSource();
+  });
 
   await registerQueueBoard(app, queues);
 

@@ -433,6 +433,25 @@ describe('queues and health', () => {
     });
   });
 
+  it('works the same on the PostgreSQL queue backend (no Redis)', async () => {
+    const pgDb = await createTestDatabase();
+    const pg = await buildServer(testContext(testConfig({ ADMIN_TOKEN: TOKEN }), pgDb.db, pgDb.url), {
+      transport,
+    });
+    try {
+      const health = await pg.inject({ url: '/healthz' });
+      expect(health.json()).toMatchObject({ ok: true, queues: { ok: true, backend: 'postgres' } });
+      const api = await pg.inject({ url: '/admin/queues/api/queues', headers: bearer });
+      expect(api.statusCode).toBe(200);
+      expect(JSON.parse(api.body).queues).toHaveLength(2);
+      const metrics = await pg.inject({ url: '/metrics', headers: bearer });
+      expect(metrics.body).toContain('paperboy_queue_backend_up 1');
+    } finally {
+      await pg.close();
+      await pgDb.drop();
+    }
+  });
+
   it('answers 503 from /healthz when the queue backend is unreachable', async () => {
     const downDb = await createTestDatabase();
     const down = await buildServer(
