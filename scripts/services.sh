@@ -32,6 +32,10 @@ fi
 
 if [ ! -x /usr/bin/chromium ]; then
   echo "services: installing Chromium for the browser tests"
-  apt_install chromium fonts-noto-color-emoji || exit 1
+  apt_install chromium || exit 1
+fi
+# Fonts for the screenshots: emoji and CJK titles otherwise show as boxes.
+if command -v dpkg >/dev/null && ! dpkg -s fonts-noto-color-emoji fonts-wqy-zenhei >/dev/null 2>&1; then
+  apt_install fonts-noto-color-emoji fonts-wqy-zenhei || echo "services: could not install fonts; screenshots may show boxes" >&2
 fi
 exit 0

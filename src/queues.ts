@@ -14,7 +14,9 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-
 
 export const jobPayloads = {
   /** Plan the deliveries due in one UTC hour ('2026-11-24T07'). */
-  'plan-hour': z.object({ hour: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/, 'must be YYYY-MM-DDTHH (UTC)') }),
+  'plan-hour': z.object({
+    hour: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/, 'must be YYYY-MM-DDTHH (UTC)'),
+  }),
   /** Plan edition `date` for every subscriber due that day, whatever their send hour (manual run). */
   'plan-day': z.object({ date: isoDate }),
   /** Send one fixed batch of ≤ 100 deliveries. */
@@ -68,6 +70,7 @@ export function assertHandlers(handlers: { name: string }[]): void {
     if (count === 0) problems.push(`job '${name}' has no handler`);
     if (count > 1) problems.push(`job '${name}' has ${count} handlers`);
   }
-  for (const h of handlers) if (!(h.name in jobPayloads)) problems.push(`handler for unknown job '${h.name}'`);
+  for (const h of handlers)
+    if (!(h.name in jobPayloads)) problems.push(`handler for unknown job '${h.name}'`);
   if (problems.length) throw new JobPayloadError(`Job registry: ${problems.join('; ')}`);
 }

@@ -4,7 +4,7 @@ import { BigButton, Layout, paragraph, type SenderProps, senderText, small } fro
 /** Sent once the subscription is confirmed: what will arrive, when, and how to change it. */
 export interface WelcomeEmailProps extends SenderProps {
   email: string;
-  /** "every morning at 07:00 (UTC)", "every Monday at 07:00 (Europe/Berlin)" */
+  /** "every day at 07:00 (UTC)", "every Monday at 07:00 (Europe/Berlin)", "with the next edition" */
   schedule: string;
   /** The subscriber's topics; empty: the most popular papers of the day. */
   topics: string[];
@@ -63,7 +63,7 @@ export const PreviewProps: WelcomeEmailProps = {
   senderName: 'paperboy',
   senderAddress: '1 Example Street, 00000 Example City',
   email: 'ana@example.org',
-  schedule: 'every morning at 07:00 (UTC)',
+  schedule: 'every day at 07:00 (UTC)',
   topics: ['multi-agent', 'reinforcement learning'],
   preferencesUrl: 'https://papers.example.org/preferences/token',
   unsubscribeUrl: 'https://papers.example.org/unsubscribe/token',

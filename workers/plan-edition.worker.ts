@@ -8,7 +8,10 @@ import type { JobHandler } from './handler.js';
 
 /** Plan jobs: unpack, validate, plan the hour (scheduler) or the day (manual run). */
 export function planHandlers(deps: { db: Db; backend: QueueBackend }): JobHandler[] {
-  const planDeps = { db: deps.db, enqueueSends: (b: Parameters<typeof enqueueSends>[1]) => enqueueSends(deps.backend, b) };
+  const planDeps = {
+    db: deps.db,
+    enqueueSends: (b: Parameters<typeof enqueueSends>[1]) => enqueueSends(deps.backend, b),
+  };
   return [
     {
       name: 'plan-hour',

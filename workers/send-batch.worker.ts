@@ -1,6 +1,11 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { QueueBackend } from '../src/delivery/queue-backend.js';
-import { PermanentSendError, RateLimitedError, type SendDeps, sendBatch } from '../src/delivery/send-batch.js';
+import {
+  PermanentSendError,
+  RateLimitedError,
+  type SendDeps,
+  sendBatch,
+} from '../src/delivery/send-batch.js';
 import { parsePayload, QUEUE_NAMES } from '../src/queues.js';
 import type { JobHandler } from './handler.js';
 

@@ -10,7 +10,11 @@ import type { DeliveryState, SubscriberStatus } from '../db/schema.js';
 export const BATCH_SIZE = 100;
 
 export async function ensureEdition(db: Db, date: string): Promise<void> {
-  await db.insertInto('editions').values({ date }).onConflict((oc) => oc.column('date').doNothing()).execute();
+  await db
+    .insertInto('editions')
+    .values({ date })
+    .onConflict((oc) => oc.column('date').doNothing())
+    .execute();
 }
 
 /** Inserts a planned row per subscriber; rows already there (a second planner, a re-run) stay as they are. */
@@ -29,7 +33,11 @@ export async function insertPlanned(db: Db, date: string, subscriberIds: string[
  * `BATCH_SIZE` per key. Membership never changes afterwards, so a retried batch sends the same
  * emails under the same idempotency key. `skip locked` keeps two planners from sharing rows.
  */
-export async function assignBatches(db: Db, date: string, options: { onlyFull?: boolean } = {}): Promise<string[]> {
+export async function assignBatches(
+  db: Db,
+  date: string,
+  options: { onlyFull?: boolean } = {},
+): Promise<string[]> {
   const keys: string[] = [];
   for (;;) {
     const { rows } = await sql<{ batch_key: string }>`
@@ -114,7 +122,8 @@ export async function markSent(db: Db, rows: SentRow[], reason: string | null = 
   if (rows.length === 0) return;
   const values = sql.join(
     rows.map(
-      (r) => sql`(${r.id}::bigint, ${r.resendId}::text, ${r.subject}::text, ${JSON.stringify(r.paperIds)}::jsonb, ${r.template}::text)`,
+      (r) =>
+        sql`(${r.id}::bigint, ${r.resendId}::text, ${r.subject}::text, ${JSON.stringify(r.paperIds)}::jsonb, ${r.template}::text)`,
     ),
   );
   await sql`

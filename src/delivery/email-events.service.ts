@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { findSubscriberByEmail, setStatus } from '../subscribers/subscribers.repository.js';
 import { type SuppressionReason, suppress } from '../subscribers/suppressions.repository.js';
+import type { EventBatcher } from './email-events.batch.js';
 import {
   countSoftBounces,
   type DeliveryEffect,
@@ -111,6 +112,8 @@ export async function recordEmailEvent(
   policy: EmailEventPolicy,
   logger: Logger,
   input: { svixId: string; event: ResendEvent; rawBody: string },
+  /** Groups tracking events arriving together into one statement (the web server passes one). */
+  batcher?: EventBatcher,
 ): Promise<EventOutcome> {
   const { event, svixId } = input;
   const kind = classifyEvent(event);
@@ -129,7 +132,10 @@ export async function recordEmailEvent(
   };
   const needsPolicy = ['hard_bounce', 'soft_bounce', 'delayed', 'complaint', 'suppressed'].includes(kind);
   const run = async (tx: Db): Promise<EventOutcome> => {
-    const { eventId, deliveryId } = await storeEmailEvent(tx, stored, effect);
+    const { eventId, deliveryId } =
+      batcher && effect.relaxed
+        ? await batcher.store(stored, effect)
+        : await storeEmailEvent(tx, stored, effect);
     const outcome: EventOutcome = { duplicate: eventId === null, kind, deliveryId, effects: [] };
     if (outcome.duplicate || !needsPolicy) return outcome;
     if (!email) {

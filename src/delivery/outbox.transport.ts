@@ -52,11 +52,13 @@ export function createOutboxTransport(outboxDir: string): Transport {
   return {
     name: 'outbox',
     async sendBatch(emails, idempotencyKey) {
-      if (emails.length > 100) return { ok: false, kind: 'permanent', message: 'A batch holds at most 100 emails' };
+      if (emails.length > 100)
+        return { ok: false, kind: 'permanent', message: 'A batch holds at most 100 emails' };
       return { ok: true, ids: await once(idempotencyKey, emails) };
     },
     async send(email, idempotencyKey) {
-      const key = idempotencyKey ?? `single/${createHash('sha256').update(JSON.stringify(email)).digest('hex')}`;
+      const key =
+        idempotencyKey ?? `single/${createHash('sha256').update(JSON.stringify(email)).digest('hex')}`;
       const [id] = await once(key, [email]);
       return { ok: true, id: id! };
     },

@@ -22,7 +22,11 @@ export interface QueueBackend {
   readonly kind: 'redis' | 'postgres';
   /** One shared Queue per name (cheap to ask for repeatedly). */
   queue(name: QueueName): Queue;
-  worker(name: QueueName, processor: Processor, options?: Omit<WorkerOptions, 'connection' | 'prefix'>): Worker;
+  worker(
+    name: QueueName,
+    processor: Processor,
+    options?: Omit<WorkerOptions, 'connection' | 'prefix'>,
+  ): Worker;
   queueEvents(name: QueueName): QueueEvents;
   close(): Promise<void>;
 }

@@ -50,6 +50,9 @@ export function resendWebhookVerifier(secret: string): WebhookVerifier {
     } catch (error) {
       return { ok: false, status: 401, reason: refusal(error) };
     }
+    if (body.includes('\\u0000')) {
+      return { ok: false, status: 400, reason: 'payload contains \\u0000, which PostgreSQL cannot store' };
+    }
     let event: unknown;
     try {
       event = JSON.parse(body);

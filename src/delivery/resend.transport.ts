@@ -35,7 +35,11 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
       if (error) return classify(error as SdkError, headers);
       const ids = (data?.data ?? []).map((d) => d.id);
       if (ids.length !== emails.length) {
-        return { ok: false, kind: 'transient', message: `Resend answered ${ids.length} ids for ${emails.length} emails` };
+        return {
+          ok: false,
+          kind: 'transient',
+          message: `Resend answered ${ids.length} ids for ${emails.length} emails`,
+        };
       }
       return { ok: true, ids };
     },

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../context.js';
 import { jobIds, QUEUE_NAMES } from '../queues.js';
 import type { Composer } from './compose-digest.js';
-import { editionStatus, editionSummary, type EditionSummary } from './deliveries.repository.js';
+import { type EditionSummary, editionStatus, editionSummary } from './deliveries.repository.js';
 import { enqueuePlanDay, recoverUnfinished } from './delivery-queues.js';
 import { dueSubscribers } from './plan-edition.js';
 import type { QueueBackend } from './queue-backend.js';
@@ -63,11 +63,21 @@ export async function runEdition(
       const summary = await editionSummary(db, date);
       options.onProgress?.(summary);
       if (summary.counts.planned + summary.counts.sending === 0) {
-        return { summary, sentNow: summary.counts.sent - before.counts.sent, startedWorkers: !!started, paused };
+        return {
+          summary,
+          sentNow: summary.counts.sent - before.counts.sent,
+          startedWorkers: !!started,
+          paused,
+        };
       }
       if ((await editionStatus(db, date)) === 'paused') {
         paused = true;
-        return { summary, sentNow: summary.counts.sent - before.counts.sent, startedWorkers: !!started, paused };
+        return {
+          summary,
+          sentNow: summary.counts.sent - before.counts.sent,
+          startedWorkers: !!started,
+          paused,
+        };
       }
       await sleep(pollMs);
     }
@@ -90,7 +100,11 @@ export async function* dryRunEdition(
   composer: Composer,
   date: string,
 ): AsyncGenerator<DryRunLine> {
-  for await (const { due } of dueSubscribers(ctx.db, (p) => (isDueForEdition(p, date) ? date : undefined), 100)) {
+  for await (const { due } of dueSubscribers(
+    ctx.db,
+    (p) => (isDueForEdition(p, date) ? date : undefined),
+    100,
+  )) {
     const composed = await composer.compose(
       date,
       due.map((s) => ({

@@ -110,7 +110,8 @@ export async function selectForSubscribers(
   subscribers: readonly SubscriberToRank[],
 ): Promise<Map<string, Selection>> {
   const endTimer = rankDuration.startTimer(); // metrics (src/metrics.ts)
-  const ids = [...new Set(subscribers.map((s) => String(s.id)))];
+  // Only stored subscribers (numeric ids) have a history; a preview for nobody has none.
+  const ids = [...new Set(subscribers.map((s) => String(s.id)))].filter((id) => /^\d+$/.test(id));
   const { feedback, sent } = await loadHistory(db, ctx.date, ids);
   const result = new Map<string, Selection>();
   for (const subscriber of subscribers) {

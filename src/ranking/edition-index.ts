@@ -50,6 +50,8 @@ export interface EditionIndex {
   popularity: Float64Array;
   freshness: Float64Array;
   upvotes: Int32Array;
+  /** Upvotes from which a paper is called trending: the edition's top tenth, and at least 20. */
+  trendingUpvotes: number;
   /** Normalised author / organisation names → papers; distinct organisation names for partial follows. */
   names: ReadonlyMap<string, Int32Array>;
   organisations: readonly string[];
@@ -117,7 +119,9 @@ function push<K>(map: Map<K, number[]>, key: K, value: number): void {
 }
 
 export function buildEditionIndex(input: readonly Paper[], window: EditionWindow): EditionIndex {
-  const papers = [...input];
+  // In id order, one per id: the index (and every float sum over it) is the same however the
+  // papers arrived, so the same edition ranks the same in every process.
+  const papers = [...new Map(input.map((p) => [p.id, p])).values()].sort((a, b) => cmp(a.id, b.id));
   const n = papers.length;
   const tokens = papers.map(fieldTokens);
   const vocabulary = new Map<string, number>();
@@ -222,6 +226,10 @@ export function buildEditionIndex(input: readonly Paper[], window: EditionWindow
     // Listed on the edition's day → 1, the oldest day of a weekly window → 1/7.
     freshness: Float64Array.from(papers, (p) => 1 - Math.max(0, daysBetween(p.listedOn, window.end)) / span),
     upvotes: Int32Array.from(papers, (p) => p.upvotes),
+    trendingUpvotes: Math.max(
+      20,
+      [...papers.map((p) => p.upvotes)].sort((a, b) => b - a)[Math.floor(n / 10)] ?? 0,
+    ),
     names: new Map([...names].map(([k, v]) => [k, Int32Array.from(v)])),
     organisations: [...organisations].sort(),
     avgFieldLength,
@@ -264,22 +272,4 @@ export function vectorOf(index: EditionIndex, paper: Paper): TermVector {
   const vector = toVector(weights);
   index.cache.set(key, vector);
   return vector;
-}
-
-/** Cosine of two normalised sparse vectors (sorted term ids): a merge. */
-export function cosine(a: TermVector, b: TermVector): number {
-  let i = 0;
-  let j = 0;
-  let sum = 0;
-  const at = a.terms;
-  const bt = b.terms;
-  while (i < at.length && j < bt.length) {
-    const x = at[i] as number;
-    const y = bt[j] as number;
-    if (x === y) {
-      sum += (a.weights[i++] as number) * (b.weights[j++] as number);
-    } else if (x < y) i++;
-    else j++;
-  }
-  return sum;
 }

@@ -3,8 +3,6 @@ import type { RankingProfile } from './rank.js';
 
 type Prefs = RankingProfile['preferences'];
 
-/** A paper this far up the edition's popularity scale (0–1) is called trending in its why line. */
-const TRENDING = 0.6;
 const MAX_TOPICS_SHOWN = 3;
 
 function upvotes(n: number): string {
@@ -30,8 +28,7 @@ export function explainPaper(
   const follow = s.follow[doc] as number;
   if (follow >= 0) parts.push(`you follow ${prefs.follow[follow]}`);
   if ((s.feedback[doc] as number) >= 0.15) parts.push('like papers you liked');
-  if ((index.popularity[doc] as number) >= TRENDING || parts.length === 0)
-    parts.push(`trending: ${upvotes(votes)}`);
+  if (votes >= index.trendingUpvotes || parts.length === 0) parts.push(`trending: ${upvotes(votes)}`);
   return parts.join(' · ');
 }
 

@@ -1,4 +1,5 @@
 import { bigramKey, type EditionIndex } from './edition-index.js';
+import { alternativeOf } from './synonyms.js';
 import { normalizeName, tokenize } from './tokenize.js';
 
 /**
@@ -59,36 +60,60 @@ const MIN_COVERAGE = 0.6;
 export function compileTopic(index: EditionIndex, topic: string): TopicMatches {
   const label = topic.trim();
   return cached(index, `t:${label.toLowerCase()}`, () => {
-    const ids = [...new Set(termIds(index, label))];
-    // A word no paper uses is as rare as can be: it counts towards the mass the paper misses.
-    const rarest = Math.log(1 + (index.size + 0.5) / 0.5);
-    const mass = ids.reduce<number>((m, t) => m + (t === undefined ? rarest : (index.idf[t] as number)), 0);
-    if (ids.length === 0 || mass === 0)
-      return { label, docs: new Int32Array(0), scores: new Float32Array(0) };
-    const sum = new Map<number, number>();
-    const covered = new Map<number, number>();
-    for (const t of ids) {
-      if (t === undefined) continue;
-      const docs = index.postingDocs[t] as Int32Array;
-      const weights = index.postingWeights[t] as Float32Array;
-      const share = (index.idf[t] as number) / mass;
-      for (let i = 0; i < docs.length; i++) {
-        const d = docs[i] as number;
-        sum.set(d, (sum.get(d) ?? 0) + (weights[i] as number));
-        covered.set(d, (covered.get(d) ?? 0) + share);
-      }
-    }
-    const phrase = phraseDocs(index, ids);
-    const hits = [...covered].filter(([, c]) => c >= MIN_COVERAGE - 1e-9).sort((a, b) => a[0] - b[0]);
-    return {
-      label,
-      docs: Int32Array.from(hits, ([d]) => d),
-      scores: Float32Array.from(hits, ([d, c]) => {
-        const s = (sum.get(d) as number) * c;
-        return phrase?.has(d) ? s * PHRASE_BONUS : s;
-      }),
-    };
+    const own = matchTopic(index, label);
+    const alternative = alternativeOf(label);
+    // The other spelling must match in full: "reinforcement learning from human feedback" is RLHF,
+    // not any paper on reinforcement learning.
+    return alternative ? union(own, matchTopic(index, alternative, 1)) : own;
   });
+}
+
+/** Papers matching either spelling, each with the better of its two scores. */
+function union(a: TopicMatches, b: TopicMatches): TopicMatches {
+  const best = new Map<number, number>();
+  a.docs.forEach((d, i) => {
+    best.set(d, a.scores[i] as number);
+  });
+  b.docs.forEach((d, i) => {
+    best.set(d, Math.max(best.get(d) ?? 0, b.scores[i] as number));
+  });
+  const docs = [...best.keys()].sort((x, y) => x - y);
+  return {
+    label: a.label,
+    docs: Int32Array.from(docs),
+    scores: Float32Array.from(docs, (d) => best.get(d) as number),
+  };
+}
+
+function matchTopic(index: EditionIndex, label: string, minCoverage = MIN_COVERAGE): TopicMatches {
+  const ids = [...new Set(termIds(index, label))];
+  // A word no paper uses is as rare as can be: it counts towards the mass the paper misses.
+  const rarest = Math.log(1 + (index.size + 0.5) / 0.5);
+  const mass = ids.reduce<number>((m, t) => m + (t === undefined ? rarest : (index.idf[t] as number)), 0);
+  if (ids.length === 0 || mass === 0) return { label, docs: new Int32Array(0), scores: new Float32Array(0) };
+  const sum = new Map<number, number>();
+  const covered = new Map<number, number>();
+  for (const t of ids) {
+    if (t === undefined) continue;
+    const docs = index.postingDocs[t] as Int32Array;
+    const weights = index.postingWeights[t] as Float32Array;
+    const share = (index.idf[t] as number) / mass;
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i] as number;
+      sum.set(d, (sum.get(d) ?? 0) + (weights[i] as number));
+      covered.set(d, (covered.get(d) ?? 0) + share);
+    }
+  }
+  const phrase = phraseDocs(index, ids);
+  const hits = [...covered].filter(([, c]) => c >= minCoverage - 1e-9).sort((a, b) => a[0] - b[0]);
+  return {
+    label,
+    docs: Int32Array.from(hits, ([d]) => d),
+    scores: Float32Array.from(hits, ([d, c]) => {
+      const s = (sum.get(d) as number) * c;
+      return phrase?.has(d) ? s * PHRASE_BONUS : s;
+    }),
+  };
 }
 
 /**

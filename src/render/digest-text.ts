@@ -4,19 +4,32 @@ import type { DigestView, PaperExtras, PaperView } from './digest-view.js';
  * The plain-text part, written by hand rather than converted from the HTML: numbered papers, each
  * link on its own line so mail clients make it clickable.
  */
-function paperText(paper: PaperView, extras: PaperExtras, n: number): string {
-  const lines = [`${n}. ${paper.title}`, `   ${paper.url}`];
+// The paper's own lines are the same in every digest it is in: kept per paper view.
+const paperLines = new WeakMap<PaperView, string>();
+
+function paperOwnText(paper: PaperView): string {
+  const lines = [paper.title, `   ${paper.url}`];
   lines.push(`   ${[paper.authors, paper.organization].filter(Boolean).join(' · ')}`);
   lines.push(`   ${paper.stats}`);
   if (paper.summary) lines.push('', `   ${paper.summary}`);
   lines.push('', `   arXiv: ${paper.arxivUrl}`);
   if (paper.codeUrl) lines.push(`   ${paper.codeLabel}: ${paper.codeUrl}`);
   if (paper.projectUrl) lines.push(`   Project page: ${paper.projectUrl}`);
-  if (extras.why) lines.push(`   Why this paper: ${extras.why}`);
-  if (extras.feedbackMore) {
-    lines.push(`   More like this: ${extras.feedbackMore}`, `   Less like this: ${extras.feedbackLess}`);
-  }
   return lines.join('\n');
+}
+
+function paperText(paper: PaperView, extras: PaperExtras, n: number): string {
+  let own = paperLines.get(paper);
+  if (own === undefined) {
+    own = paperOwnText(paper);
+    paperLines.set(paper, own);
+  }
+  let text = `${n}. ${own}`;
+  if (extras.why) text += `\n   Why this paper: ${extras.why}`;
+  if (extras.feedbackMore) {
+    text += `\n   More like this: ${extras.feedbackMore}\n   Less like this: ${extras.feedbackLess}`;
+  }
+  return text;
 }
 
 export function digestText(view: DigestView): string {

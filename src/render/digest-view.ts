@@ -57,6 +57,7 @@ const SUBJECT_TITLE_CHARS = 90;
 
 /** Cuts at a word boundary at or before `max` characters (code points, so emoji stay whole). */
 export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   const head = chars.slice(0, max).join('');
@@ -70,8 +71,13 @@ export function authorsLine(authors: string[]): string {
   return names.length > FIRST_AUTHORS ? `${shown} + ${names.length - FIRST_AUTHORS} more` : shown;
 }
 
+/** 12,345: by hand, as Intl number formatting is slow enough to show per subscriber. */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${thousands(n)} ${n === 1 ? one : many}`;
 }
 
 function shortCount(n: number): string {
@@ -117,24 +123,37 @@ export function paperExtras(input: DigestInput, paper: Paper, why: string): Pape
 
 const FREQUENCY_LABEL = { daily: 'Daily', weekdays: 'Daily', weekly: 'Weekly' } as const;
 
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** "Thursday, 26 November 2026" or "26 Nov 2026". By hand: Intl formatting costs ~0.1 ms a call. */
 export function dateLabel(date: string, style: 'long' | 'short'): string {
   const d = new Date(`${date}T12:00:00Z`);
   if (Number.isNaN(d.getTime())) return date;
-  return d.toLocaleDateString('en-GB', {
-    timeZone: 'UTC',
-    ...(style === 'long'
-      ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
-      : { day: 'numeric', month: 'short', year: 'numeric' }),
-  });
+  const month = MONTHS[d.getUTCMonth()]!;
+  const dayMonthYear = `${d.getUTCDate()} ${style === 'long' ? month : month.slice(0, 3)} ${d.getUTCFullYear()}`;
+  return style === 'long' ? `${WEEKDAYS[d.getUTCDay()]}, ${dayMonthYear}` : dayMonthYear;
 }
 
 /** The subject from the configured template; plain text, never HTML. */
-export function subjectLine(input: DigestInput): string {
-  const top = input.papers[0];
+export function subjectLine(input: DigestInput, topTitle = input.papers[0]?.paper.title): string {
   const count = input.papers.length;
   const values: Record<string, string> = {
     date: dateLabel(input.edition.date, 'short'),
-    topTitle: top ? cutAtWord(oneLine(top.paper.title), SUBJECT_TITLE_CHARS) : 'nothing new today',
+    topTitle: topTitle ? cutAtWord(oneLine(topTitle), SUBJECT_TITLE_CHARS) : 'nothing new today',
     count: String(count),
     more: count > 1 ? ` + ${count - 1} more` : '',
   };
@@ -145,11 +164,11 @@ export function subjectLine(input: DigestInput): string {
   return oneLine(subject);
 }
 
-export function preheaderLine(input: DigestInput): string {
-  const top = input.papers[0];
-  if (!top) return input.edition.frequency === 'weekly' ? 'Nothing new this week' : 'Nothing new today';
+export function preheaderLine(input: DigestInput, topTitle = input.papers[0]?.paper.title): string {
+  if (topTitle === undefined)
+    return input.edition.frequency === 'weekly' ? 'Nothing new this week' : 'Nothing new today';
   const more = input.papers.length - 1;
-  return `${oneLine(top.paper.title)}${more > 0 ? ` + ${more} more` : ''}`;
+  return `${oneLine(topTitle)}${more > 0 ? ` + ${more} more` : ''}`;
 }
 
 /** The parts of the view that are the same for every subscriber are cached by the fast path. */
@@ -157,8 +176,8 @@ export function digestView(input: DigestInput, papers: PaperView[]): DigestView 
   const weekly = input.edition.frequency === 'weekly';
   const n = input.papers.length;
   return {
-    subject: subjectLine(input),
-    preheader: preheaderLine(input),
+    subject: subjectLine(input, papers[0]?.title),
+    preheader: preheaderLine(input, papers[0]?.title),
     brand: oneLine(input.sender.name) || 'paperboy',
     editionLabel: `${FREQUENCY_LABEL[input.edition.frequency]} digest`,
     dateLabel: `${weekly ? 'Week of ' : ''}${dateLabel(input.edition.date, 'long')}`,

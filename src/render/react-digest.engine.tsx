@@ -103,25 +103,28 @@ function createFast(): FastDigestTemplate {
   const shapes = new Map<string, Promise<TemplateNode[]>>();
   const blocks = new WeakMap<PaperView, Map<string, TemplateNode[]>>();
 
-  const shape = (paper: PaperView, extras: PaperExtras) => {
-    const p = probe(PAPER_FIELDS, paper);
-    const e = probe(EXTRA_FIELDS, extras, p.key);
-    const nodes = getOrCreate(shapes, e.key, () =>
+  const paperShapes = new WeakMap<PaperView, string>();
+
+  const compileShape = (paper: PaperView, extras: PaperExtras, key: string) =>
+    getOrCreate(shapes, key, () =>
       renderReactFragment(
-        <ModernPaper paper={p.values as unknown as PaperView} extras={e.values as unknown as PaperExtras} />,
+        <ModernPaper
+          paper={probe(PAPER_FIELDS, paper).values as unknown as PaperView}
+          extras={probe(EXTRA_FIELDS, extras).values as unknown as PaperExtras}
+        />,
       ).then(holes),
     );
-    return { key: e.key, nodes };
-  };
 
-  const paperBlock = (paper: PaperView, extras: PaperExtras) => {
-    const { key, nodes } = shape(paper, extras);
+  /** The paper's block with its own values filled in; holes left for the subscriber's extras. */
+  const paperBlock = (paper: PaperView, extras: PaperExtras): TemplateNode[] | Promise<TemplateNode[]> => {
+    const paperKey = getOrCreate(paperShapes, paper, () => probe(PAPER_FIELDS, paper).key);
+    const extrasKey = `${extras.why ? 1 : 0}${extras.feedbackMore ? 1 : 0}${extras.feedbackLess ? 1 : 0}`;
     const byShape = getOrCreate(blocks, paper, () => new Map<string, TemplateNode[]>());
-    const cached = byShape.get(key);
+    const cached = byShape.get(extrasKey);
     if (cached) return cached;
-    return nodes.then((n) => {
-      const filled = partial(n, paper as unknown as Context);
-      byShape.set(key, filled);
+    return compileShape(paper, extras, paperKey + extrasKey).then((nodes) => {
+      const filled = partial(nodes, paper as unknown as Context);
+      byShape.set(extrasKey, filled);
       return filled;
     });
   };

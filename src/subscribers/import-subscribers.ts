@@ -7,13 +7,14 @@ import {
   preferencesFromFields,
   validEmail,
 } from './preferences-input.js';
-import { upsertSubscriberByEmail } from './subscribers.repository.js';
+import { findSubscriberByEmail, upsertSubscriberByEmail } from './subscribers.repository.js';
 
 /**
  * `paperboy subscribers import FILE.csv`: a header row of `email` and the CLI's option names
  * (topics, exclude, follow, max-papers, …); list values separated by `;` (or `,` inside a quoted
  * field). Each row is checked on its own: a bad one is reported by line and field, the others go in.
- * Rows create active subscribers; an address already known (in any case) gets the row's preferences
+ * Rows create active subscribers; an address already known (in any case) gets the row's values for
+ * the file's columns (an empty cell means the default; a column the file lacks is left as it was)
  * and keeps its status, so a re-import updates and never re-subscribes someone who left.
  */
 
@@ -79,10 +80,17 @@ export async function importSubscribersCsv(db: Db, csv: string): Promise<ImportS
       summary.problems.push(...problems.map((p) => ({ line, ...p })));
       continue;
     }
+    // Columns the file does not have leave a known subscriber's settings as they are.
+    const given = Object.fromEntries(
+      columns
+        .filter(isPreferenceField)
+        .map((c) => [PREFERENCE_FIELDS[c], prefs.preferences[PREFERENCE_FIELDS[c]]]),
+    );
+    const existing = await findSubscriberByEmail(db, email);
     const { created } = await upsertSubscriberByEmail(db, {
       email,
       status: 'active',
-      preferences: prefs.preferences,
+      preferences: existing ? { ...existing.preferences, ...given } : prefs.preferences,
       source: 'import',
     });
     if (created) summary.created++;

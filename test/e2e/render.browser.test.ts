@@ -62,10 +62,24 @@ describe.each(TEMPLATE_NAMES)('the %s digest in Chromium', (template) => {
           page.getByText('<script>alert(1)</script>', { exact: false }).count(),
         ).resolves.toBeGreaterThan(0);
         expect(dialogs).toBe(0);
+        // As the browser parsed it: nothing that runs, and only http(s) links.
+        const risky = await page.evaluate(() => ({
+          scripts: document.querySelectorAll('script, iframe, object, embed').length,
+          handlers: Array.from(document.querySelectorAll('*')).flatMap((e) =>
+            Array.from(e.attributes)
+              .filter((a) => a.name.startsWith('on'))
+              .map((a) => a.name),
+          ),
+          links: Array.from(document.querySelectorAll('a')).map((a) => a.getAttribute('href') ?? ''),
+        }));
+        expect(risky.scripts).toBe(0);
+        expect(risky.handlers).toEqual([]);
+        expect(risky.links.filter((l) => !/^https?:\/\//.test(l))).toEqual([]);
         await page.screenshot({
           path: path.join(SCREENSHOTS, `digest-${template}-${width}.png`),
           fullPage: true,
         });
+        await page.screenshot({ path: path.join(SCREENSHOTS, `digest-${template}-${width}-top.png`) });
       } finally {
         await page.close();
       }

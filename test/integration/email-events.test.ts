@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
+import { createEventBatcher } from '../../src/delivery/email-events.batch.js';
 import { buildServer } from '../../src/http/server.js';
 import { listSuppressions, suppressedAmong } from '../../src/subscribers/suppressions.repository.js';
 import { testConfig } from '../support/config.js';
@@ -284,5 +285,77 @@ describe('delivery delays and transient bounces', () => {
     const d = await sentDigest();
     await send('email.delivery_delayed', { emailId: d.resendId, to: d.email }, instance);
     expect((await suppression(d.email))?.reason).toBe('soft_bounce_limit');
+  });
+});
+
+describe('tracking events written together', () => {
+  it('store the good events of a batch when one of them cannot be stored', async () => {
+    const batcher = createEventBatcher(t.db);
+    const store = (svixId: string, payload: string) =>
+      batcher.store(
+        { svixId, type: 'email.opened', resendEmailId: null, email: null, payload, occurredAt: null },
+        { track: true, stamp: 'opened_at', relaxed: true },
+      );
+    const [good, bad] = await Promise.allSettled([
+      store('mixed-good', JSON.stringify(resendEvent('email.opened'))),
+      store('mixed-bad', '{"type":"email.opened","data":{"subject":"a\\u0000b"}}'),
+    ]);
+    expect(good.status === 'fulfilled' && good.value.eventId !== null).toBe(true);
+    expect(bad.status).toBe('rejected');
+    const stored = await t.db
+      .selectFrom('email_events')
+      .select('svix_id')
+      .where('svix_id', 'like', 'mixed-%')
+      .execute();
+    expect(stored).toEqual([{ svix_id: 'mixed-good' }]);
+  });
+
+  it('apply several events for one delivery in one batch, and tell first copies from replays', async () => {
+    const d = await sentDigest();
+    const batcher = createEventBatcher(t.db);
+    const event = (
+      svixId: string,
+      type: string,
+      minutes: number,
+      stamp: 'delivered_at' | 'opened_at' | 'clicked_at',
+    ) => {
+      const at = minutesAgo(minutes);
+      const body = JSON.stringify(resendEvent(type, { emailId: d.resendId, to: d.email, createdAt: at }));
+      return batcher.store(
+        { svixId, type, resendEmailId: d.resendId, email: d.email, payload: body, occurredAt: at },
+        { track: true, stamp, relaxed: true },
+      );
+    };
+    const earlier = await event('batch-0', 'email.delivered', 50, 'delivered_at');
+    expect(earlier.eventId).not.toBeNull();
+    const results = await Promise.all([
+      event('batch-1', 'email.delivered', 30, 'delivered_at'),
+      event('batch-2', 'email.opened', 10, 'opened_at'),
+      event('batch-3', 'email.opened', 20, 'opened_at'),
+      event('batch-4', 'email.clicked', 5, 'clicked_at'),
+      event('batch-2', 'email.opened', 10, 'opened_at'),
+      event('batch-0', 'email.delivered', 50, 'delivered_at'),
+    ]);
+    expect(results.map((r) => r.eventId !== null)).toEqual([true, true, true, true, false, false]);
+    expect(results[0]!.deliveryId).toBe(d.deliveryId);
+    const row = await delivery(d.deliveryId);
+    const near = (a: Date | null, minutes: number) =>
+      Math.abs(a!.getTime() - minutesAgo(minutes).getTime()) < 5_000;
+    expect(near(row.delivered_at, 50)).toBe(true);
+    expect(near(row.opened_at, 20)).toBe(true);
+    expect(near(row.clicked_at, 5)).toBe(true);
+    expect(row.last_event).toBe('email.clicked');
+    const stored = await t.db
+      .selectFrom('email_events')
+      .select('svix_id')
+      .where('svix_id', 'like', 'batch-%')
+      .execute();
+    expect(stored.map((r) => r.svix_id).sort()).toEqual([
+      'batch-0',
+      'batch-1',
+      'batch-2',
+      'batch-3',
+      'batch-4',
+    ]);
   });
 });

@@ -80,9 +80,16 @@ describe('planning an edition', () => {
     expect(a.editions['2026-11-26']!.planned + b.editions['2026-11-26']!.planned).toBe(450);
     const again = await planDay(deps(), '2026-11-26');
     expect(again.editions['2026-11-26']).toEqual({ due: 450, planned: 0 });
-    const count = await t.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
+    const count = await t.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirst();
     expect(Number(count!.n)).toBe(450);
-    const unbatched = await t.db.selectFrom('deliveries').select('id').where('batch_key', 'is', null).execute();
+    const unbatched = await t.db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('batch_key', 'is', null)
+      .execute();
     expect(unbatched).toHaveLength(0);
     expect(new Set(enqueued.map((e) => e.batchKey)).size).toBe(enqueued.length);
   });

@@ -56,6 +56,10 @@ describe('selection service on PostgreSQL', () => {
     expect(await loadEditionPapers(t.db, '2026-11-27', 'daily')).toHaveLength(40);
     expect(await loadEditionPapers(t.db, '2026-11-27', 'weekly')).toHaveLength(80);
     expect(await loadEditionPapers(t.db, '2026-11-28', 'daily')).toHaveLength(0);
+    const ctx = createEditionContext('2026-11-27');
+    const daily = await ctx.index(t.db, 'daily');
+    expect(await ctx.index(t.db, 'weekdays')).toBe(daily); // built once, shared
+    expect((await ctx.index(t.db, 'weekly')).size).toBe(80);
   });
 
   it('leaves out papers sent in an earlier digest and learns from feedback, for many subscribers at once', async () => {

@@ -3,7 +3,13 @@ import { createComposer } from '../../src/delivery/compose-digest.js';
 import { editionSummary } from '../../src/delivery/deliveries.repository.js';
 import { planDay, type SendBatchRef } from '../../src/delivery/plan-edition.js';
 import { createResendTransport } from '../../src/delivery/resend.transport.js';
-import { PermanentSendError, RateLimitedError, type SendDeps, sendBatch, TransientSendError } from '../../src/delivery/send-batch.js';
+import {
+  PermanentSendError,
+  RateLimitedError,
+  type SendDeps,
+  sendBatch,
+  TransientSendError,
+} from '../../src/delivery/send-batch.js';
 import { suppress } from '../../src/subscribers/suppressions.repository.js';
 import { testConfig } from '../support/config.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -66,11 +72,20 @@ describe('sending a batch', () => {
     expect(fake.emails).toHaveLength(3);
     const rows = await t.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
     expect(rows.map((r) => r.resend_id).sort()).toEqual(fake.emails.map((e) => e.id).sort());
-    expect(rows.every((r) => r.state === 'sent' && r.attempts === 1 && r.subject && r.paper_ids?.length)).toBe(true);
+    expect(
+      rows.every((r) => r.state === 'sent' && r.attempts === 1 && r.subject && r.paper_ids?.length),
+    ).toBe(true);
     const mail = fake.emails[0]!;
-    expect(mail.headers['List-Unsubscribe']).toMatch(/^<http:\/\/paperboy\.test\/unsubscribe\/[^>]+>, <mailto:unsubscribe@paperboy\.test\?subject=unsubscribe>$/);
+    expect(mail.headers['List-Unsubscribe']).toMatch(
+      /^<http:\/\/paperboy\.test\/unsubscribe\/[^>]+>, <mailto:unsubscribe@paperboy\.test\?subject=unsubscribe>$/,
+    );
     expect(mail.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
-    expect(mail.tags).toEqual(expect.arrayContaining([{ name: 'edition', value: D }, { name: 'template', value: 'classic' }]));
+    expect(mail.tags).toEqual(
+      expect.arrayContaining([
+        { name: 'edition', value: D },
+        { name: 'template', value: 'classic' },
+      ]),
+    );
     // Sending the same batch again sends nothing more.
     expect(await sendBatch(deps, batch!.batchKey, { editionDate: D })).toMatchObject({ sent: 0 });
     expect(fake.emails).toHaveLength(3);
@@ -80,8 +95,16 @@ describe('sending a batch', () => {
     await seedSubscribers(t.db, manySubscribers(4));
     const [batch] = await plan();
     await suppress(t.db, 'READER1@example.com', 'hard_bounce');
-    await t.db.updateTable('subscribers').set({ status: 'unsubscribed' }).where('email', '=', 'reader2@example.com').execute();
-    await t.db.updateTable('subscribers').set({ status: 'pending' }).where('email', '=', 'reader3@example.com').execute();
+    await t.db
+      .updateTable('subscribers')
+      .set({ status: 'unsubscribed' })
+      .where('email', '=', 'reader2@example.com')
+      .execute();
+    await t.db
+      .updateTable('subscribers')
+      .set({ status: 'pending' })
+      .where('email', '=', 'reader3@example.com')
+      .execute();
     await sendBatch(deps, batch!.batchKey, { editionDate: D });
     expect(await states()).toEqual({
       'reader0@example.com': 'sent',
@@ -96,7 +119,10 @@ describe('sending a batch', () => {
     await seedSubscribers(t.db, manySubscribers(2));
     const [batch] = await plan();
     await t.db.updateTable('editions').set({ status: 'paused' }).where('date', '=', D).execute();
-    expect(await sendBatch(deps, batch!.batchKey, { editionDate: D })).toMatchObject({ paused: true, sent: 0 });
+    expect(await sendBatch(deps, batch!.batchKey, { editionDate: D })).toMatchObject({
+      paused: true,
+      sent: 0,
+    });
     expect(Object.values(await states())).toEqual(['planned', 'planned']);
     await t.db.updateTable('editions').set({ status: 'open' }).where('date', '=', D).execute();
     expect(await sendBatch(deps, batch!.batchKey, { editionDate: D })).toMatchObject({ sent: 2 });
@@ -106,7 +132,9 @@ describe('sending a batch', () => {
     await seedSubscribers(t.db, manySubscribers(5));
     const [batch] = await plan();
     fake.failNext('timeout-after-accept');
-    await expect(sendBatch(deps, batch!.batchKey, { editionDate: D })).rejects.toBeInstanceOf(TransientSendError);
+    await expect(sendBatch(deps, batch!.batchKey, { editionDate: D })).rejects.toBeInstanceOf(
+      TransientSendError,
+    );
     expect(fake.emails).toHaveLength(5);
     expect(Object.values(await states())).toEqual(Array(5).fill('sending'));
     await sendBatch(deps, batch!.batchKey, { editionDate: D });
@@ -121,7 +149,11 @@ describe('sending a batch', () => {
     const [batch] = await plan();
     fake.failNext('timeout-after-accept');
     await expect(sendBatch(deps, batch!.batchKey, { editionDate: D })).rejects.toThrow();
-    await t.db.updateTable('subscribers').set({ status: 'unsubscribed' }).where('email', '=', 'reader2@example.com').execute();
+    await t.db
+      .updateTable('subscribers')
+      .set({ status: 'unsubscribed' })
+      .where('email', '=', 'reader2@example.com')
+      .execute();
     const retry = await sendBatch(deps, batch!.batchKey, { editionDate: D });
     expect(retry).toMatchObject({ sent: 2, skipped: 1 });
     expect(fake.emails).toHaveLength(3); // all from the first, accepted attempt
@@ -147,11 +179,22 @@ describe('sending a batch', () => {
     expect(fake.emails).toHaveLength(0);
 
     await t.db.deleteFrom('deliveries').execute();
-    await t.db.updateTable('subscribers').set({ email: 'fine@example.com' }).where('email', '=', 'broken@localhost').execute();
+    await t.db
+      .updateTable('subscribers')
+      .set({ email: 'fine@example.com' })
+      .where('email', '=', 'broken@localhost')
+      .execute();
     const [again] = await plan();
-    const rejecting = { ...deps, transport: createResendTransport({ apiKey: 're_wrong', baseUrl: fake.url }) };
-    await expect(sendBatch(rejecting, again!.batchKey, { editionDate: D })).rejects.toBeInstanceOf(PermanentSendError);
-    expect(Object.values(await states()).every((s) => s.startsWith('failed: rejected: invalid_api_key'))).toBe(true);
+    const rejecting = {
+      ...deps,
+      transport: createResendTransport({ apiKey: 're_wrong', baseUrl: fake.url }),
+    };
+    await expect(sendBatch(rejecting, again!.batchKey, { editionDate: D })).rejects.toBeInstanceOf(
+      PermanentSendError,
+    );
+    expect(
+      Object.values(await states()).every((s) => s.startsWith('failed: rejected: invalid_api_key')),
+    ).toBe(true);
   });
 
   it('skips a quiet day or sends the short note, per preference', async () => {

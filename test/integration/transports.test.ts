@@ -14,7 +14,8 @@ const email = (to: string, subject = 'Papers for 2026-11-26'): OutgoingEmail => 
   html: '<p>hello</p>',
   text: 'hello',
   headers: {
-    'List-Unsubscribe': '<http://paperboy.test/unsubscribe/t>, <mailto:unsubscribe@paperboy.test?subject=unsubscribe>',
+    'List-Unsubscribe':
+      '<http://paperboy.test/unsubscribe/t>, <mailto:unsubscribe@paperboy.test?subject=unsubscribe>',
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
   },
   tags: [
@@ -83,7 +84,9 @@ describe('Resend transport against the fake Resend API', () => {
   it('turns a configured request rate into 429s with ratelimit headers', async () => {
     fake.configure({ rateLimit: 1 });
     const t = transport();
-    const results = await Promise.all([1, 2, 3].map((i) => t.sendBatch([email(`r${i}@example.com`)], `k-r${i}`)));
+    const results = await Promise.all(
+      [1, 2, 3].map((i) => t.sendBatch([email(`r${i}@example.com`)], `k-r${i}`)),
+    );
     expect(results.filter((r) => !r.ok && r.kind === 'rate_limited').length).toBeGreaterThanOrEqual(1);
   });
 
@@ -123,7 +126,12 @@ describe('outbox transport', () => {
     const second = await outbox.sendBatch([email('ann@example.com'), email('bob@example.com')], 'k-1');
     expect(second).toEqual(first);
     const files = readdirSync(path.join(dir, '2026-11-26')).sort();
-    expect(files).toEqual(['ann@example.com.eml', 'ann@example.com.html', 'bob@example.com.eml', 'bob@example.com.html']);
+    expect(files).toEqual([
+      'ann@example.com.eml',
+      'ann@example.com.html',
+      'bob@example.com.eml',
+      'bob@example.com.html',
+    ]);
     const eml = readFileSync(path.join(dir, '2026-11-26', 'ann@example.com.eml'), 'utf8');
     expect(eml).toMatch(/^List-Unsubscribe: <http:\/\/paperboy\.test\/unsubscribe\/t>,/m);
     expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);

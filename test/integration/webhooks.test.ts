@@ -127,6 +127,9 @@ describe('POST /webhooks/resend signature checks', () => {
     await expectRefused(signWebhook(TEST_WEBHOOK_SECRET, '[1,2,3]'), 400, /no "type"/);
     await expectRefused(signWebhook(TEST_WEBHOOK_SECRET, '{"type":"email.sent","data":3}'), 400, /"data"/);
     await expectRefused(signWebhook(TEST_WEBHOOK_SECRET, ''), 400, /not valid JSON/);
+    const nul = JSON.stringify(resendEvent('email.opened', { data: { subject: 'a\u0000b' } }));
+    expect(nul).toContain('\\u0000');
+    await expectRefused(signWebhook(TEST_WEBHOOK_SECRET, nul), 400, /u0000/);
   });
 
   it('refuses the same JSON re-serialised into different bytes', async () => {

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AppContext, createContext } from '../../src/context.js';
 import { editionSummary } from '../../src/delivery/deliveries.repository.js';
-import { createQueueBackend, type QueueBackend, queueBackendOptions } from '../../src/delivery/queue-backend.js';
+import {
+  createQueueBackend,
+  type QueueBackend,
+  queueBackendOptions,
+} from '../../src/delivery/queue-backend.js';
 import { testConfig } from './config.js';
 import type { TestDatabase } from './database.js';
 import type { FakeResend } from './fake-resend.js';

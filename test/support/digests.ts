@@ -35,6 +35,10 @@ export function hostilePapers(listedOn = '2026-11-26'): Paper[] {
       authors: ['王伟', '李娜'],
       aiSummary: null,
     }),
+    p('2611.90006', {
+      title: 'Template tags {{title}} {{#papers}} </mj-text><mj-raw><!-- and \uE000why\uE001 sentinels',
+      aiSummary: '{{/papers}} ]]> <![CDATA[ x',
+    }),
     p('2611.90005', { title: 'Émojis 👩‍🔬🧬 and ümlauts in Zürich: naïve café résumé', githubRepo: null }),
   ];
 }
@@ -83,7 +87,7 @@ export function sampleDigests(count: number, seed = 1): DigestSample {
   const sizes = [0, 1, 20, 5, 10, 15, 3];
   for (let i = 0; i < count; i++) {
     const n = sizes[i % sizes.length]! === 5 ? 5 + Math.floor(r() * 16) : sizes[i % sizes.length]!;
-    const chosen = i % 9 === 4 ? papers.slice(0, Math.max(n, 5)) : pickN(n);
+    const chosen = i % 9 === 4 ? papers.slice(0, Math.max(n, 6)) : pickN(n);
     const publicDigest = i % 11 === 3;
     inputs.push(
       digestInput(

@@ -113,7 +113,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     }
     for (const [i, raw] of list.entries()) {
       const at = path === '/emails/batch' ? ` (email ${i})` : '';
-      if (typeof raw !== 'object' || raw === null) return error(422, 'validation_error', `Invalid email${at}.`);
+      if (typeof raw !== 'object' || raw === null)
+        return error(422, 'validation_error', `Invalid email${at}.`);
       const e = raw as Record<string, unknown>;
       for (const field of ['from', 'to', 'subject'] as const) {
         if (e[field] === undefined || e[field] === '' || e[field] === null) {
@@ -144,7 +145,15 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       const to = (Array.isArray(e.to) ? e.to : [e.to]) as string[];
       emails.push(
         settings.lean
-          ? ({ id, to, subject: '', from: '', headers: {}, tags: [], receivedAt: new Date() } as AcceptedEmail)
+          ? ({
+              id,
+              to,
+              subject: '',
+              from: '',
+              headers: {},
+              tags: [],
+              receivedAt: new Date(),
+            } as AcceptedEmail)
           : {
               id,
               from: String(e.from),
@@ -166,7 +175,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   function handle(path: string, headers: http.IncomingHttpHeaders, raw: string): Answer | FaultKind {
     if (path !== '/emails' && path !== '/emails/batch') return error(404, 'not_found', 'Route not found.');
     const auth = headers.authorization;
-    if (!auth?.startsWith('Bearer ')) return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
+    if (!auth?.startsWith('Bearer '))
+      return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
     if (auth.slice(7) !== settings.apiKey) return error(403, 'invalid_api_key', 'API key is invalid.');
 
     const second = Math.floor(Date.now() / 1000);
@@ -203,10 +213,18 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     const seen = key === undefined ? undefined : keys.get(`${path} ${key}`);
     if (seen) {
       if (seen.bodyHash !== bodyHash) {
-        return error(409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload.');
+        return error(
+          409,
+          'invalid_idempotent_request',
+          'Same idempotency key used with a different request payload.',
+        );
       }
       if (!seen.done) {
-        return error(409, 'concurrent_idempotent_requests', 'Same idempotency key used while original request is still in progress.');
+        return error(
+          409,
+          'concurrent_idempotent_requests',
+          'Same idempotency key used while original request is still in progress.',
+        );
       }
       return { status: seen.status ?? 200, body: seen.response };
     }
@@ -224,7 +242,10 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      const answer = req.method === 'POST' ? handle(path, req.headers, Buffer.concat(chunks).toString()) : error(405, 'method_not_allowed', 'Method not allowed.');
+      const answer =
+        req.method === 'POST'
+          ? handle(path, req.headers, Buffer.concat(chunks).toString())
+          : error(405, 'method_not_allowed', 'Method not allowed.');
       const last = calls.at(-1);
       const status = typeof answer === 'string' ? 'dropped' : answer.status;
       if (last && last.path === path && last.status === status) last.count++;
@@ -237,7 +258,11 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
         }, settings.hangMs).unref();
         return;
       }
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...rateHeaders(), ...answer.headers });
+      res.writeHead(answer.status, {
+        'content-type': 'application/json',
+        ...rateHeaders(),
+        ...answer.headers,
+      });
       res.end(JSON.stringify(answer.body));
     });
   });

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { renderEmail } from '../../src/render/render-email.js';
 import { renderTransactional } from '../../src/render/transactional.js';
 import { PreviewProps as confirmProps } from '../../templates/confirm.email.js';
 import { PreviewProps as unsubscribedProps } from '../../templates/unsubscribed.email.js';
 import { PreviewProps as welcomeProps } from '../../templates/welcome.email.js';
+import { digestInput, ranked } from '../support/digests.js';
+import { generatePapers } from '../support/generate.js';
 import { dangerousParts, hrefs, textOf } from '../support/html.js';
 
 describe('transactional emails', () => {
@@ -43,5 +46,14 @@ describe('transactional emails', () => {
     await expect(
       renderTransactional('confirm', { ...confirmProps, confirmUrl: 'javascript:alert(1)' }),
     ).rejects.toThrow(/confirm email: confirmUrl must be an http\(s\) URL/);
+  });
+});
+
+describe('renderEmail', () => {
+  it('renders digests and transactional emails through one entry point', async () => {
+    const digest = await renderEmail({ kind: 'digest', input: digestInput(ranked(generatePapers(2))) });
+    expect(digest.subject).toMatch(/^26 Nov 2026: .+ \+ 1 more$/);
+    const welcome = await renderEmail({ kind: 'welcome', props: welcomeProps });
+    expect(welcome.subject).toBe('Welcome to paperboy');
   });
 });

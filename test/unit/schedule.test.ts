@@ -18,11 +18,13 @@ describe('when a subscriber is due', () => {
     // Berlin is UTC+1 in November: 07:00 local is 06:00 UTC.
     expect(dueEditionAt(s({ timezone: 'Europe/Berlin' }), parseUtcHour('2026-11-26T06'))).toBe('2026-11-25');
     // Auckland (UTC+13): 07:00 on the 27th local is 18:00 UTC on the 26th.
-    expect(dueEditionAt(s({ timezone: 'Pacific/Auckland' }), parseUtcHour('2026-11-26T18'))).toBe('2026-11-26');
-    // Los Angeles (UTC−8): 20:00 on the 25th local is 04:00 UTC on the 26th.
-    expect(dueEditionAt(s({ timezone: 'America/Los_Angeles', sendHour: 20 }), parseUtcHour('2026-11-26T04'))).toBe(
-      '2026-11-24',
+    expect(dueEditionAt(s({ timezone: 'Pacific/Auckland' }), parseUtcHour('2026-11-26T18'))).toBe(
+      '2026-11-26',
     );
+    // Los Angeles (UTC−8): 20:00 on the 25th local is 04:00 UTC on the 26th.
+    expect(
+      dueEditionAt(s({ timezone: 'America/Los_Angeles', sendHour: 20 }), parseUtcHour('2026-11-26T04')),
+    ).toBe('2026-11-24');
   });
 
   it('sends weekday digests for Monday to Friday lists only', () => {
@@ -35,8 +37,12 @@ describe('when a subscriber is due', () => {
 
   it('sends weekly digests on the chosen local weekday', () => {
     // Monday 30 November: edition Sunday the 29th (covering the 23rd to the 29th).
-    expect(dueEditionAt(s({ frequency: 'weekly', weeklyDay: 1 }), parseUtcHour('2026-11-30T07'))).toBe('2026-11-29');
-    expect(dueEditionAt(s({ frequency: 'weekly', weeklyDay: 1 }), parseUtcHour('2026-11-26T07'))).toBeUndefined();
+    expect(dueEditionAt(s({ frequency: 'weekly', weeklyDay: 1 }), parseUtcHour('2026-11-30T07'))).toBe(
+      '2026-11-29',
+    );
+    expect(
+      dueEditionAt(s({ frequency: 'weekly', weeklyDay: 1 }), parseUtcHour('2026-11-26T07')),
+    ).toBeUndefined();
     expect(isDueForEdition(s({ frequency: 'weekly', weeklyDay: 5 }), '2026-11-26')).toBe(true);
     expect(isDueForEdition(s({ frequency: 'weekly', weeklyDay: 4 }), '2026-11-26')).toBe(false);
     expect(isDueForEdition(s({ frequency: 'weekdays' }), '2026-11-28')).toBe(false);
@@ -55,7 +61,9 @@ describe('job registry', () => {
 
   it('validates payloads with a message naming the job and field', () => {
     expect(parsePayload('send-batch', { batchKey: 'k', editionDate: '2026-11-24' }).batchKey).toBe('k');
-    expect(() => parsePayload('plan-hour', { hour: 'soon' })).toThrow(/'plan-hour'.*hour must be YYYY-MM-DDTHH/);
+    expect(() => parsePayload('plan-hour', { hour: 'soon' })).toThrow(
+      /'plan-hour'.*hour must be YYYY-MM-DDTHH/,
+    );
   });
 
   it('fails at start-up when a job has no handler or two', () => {
