@@ -155,4 +155,23 @@ describe('operator console in Chromium', () => {
     await page.waitForSelector('text=sends', { timeout: 15_000 });
     await page.screenshot({ path: `${SHOTS}/queues.png`, fullPage: true });
   });
+
+  it('shows the public archive page of the edition, with no personal links', async () => {
+    const visitor = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    try {
+      await visitor.goto(`${base}/archive`);
+      await Promise.all([
+        visitor.waitForURL(new RegExp(`/archive/${DATE}$`)),
+        visitor.click(`a[href="/archive/${DATE}"]`),
+      ]);
+      expect(await visitor.textContent('body')).toContain(
+        'Multi-agent reinforcement learning <b>at scale</b> & friends',
+      );
+      const hrefs = await visitor.$$eval('a', (links) => links.map((a) => a.getAttribute('href') ?? ''));
+      expect(hrefs.some((h) => /\/(unsubscribe|feedback|preferences)\//.test(h))).toBe(false);
+      await visitor.screenshot({ path: `${SHOTS}/archive.png`, fullPage: false });
+    } finally {
+      await visitor.close();
+    }
+  });
 });
