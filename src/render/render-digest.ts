@@ -80,7 +80,8 @@ let shared: DigestRenderer | undefined;
 
 /** Renders one digest through a process-wide fast renderer. */
 export function renderDigest(input: DigestInput): Promise<RenderedEmail> {
-  const renderer = (shared ??= createDigestRenderer());
+  shared ??= createDigestRenderer();
+  const renderer = shared;
   // metrics (src/metrics.ts)
   return timed(renderDuration, { template: input.preferences.template }, () => renderer.render(input));
 }

@@ -8,7 +8,7 @@ import { defaultPreferences } from '../../src/subscribers/preferences.js';
 import { insertPapers } from '../support/admin-seed.js';
 import { testConfig } from '../support/config.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { digestInput, ranked } from '../support/digests.js';
+import { digestInput } from '../support/digests.js';
 import { generatePapers } from '../support/generate.js';
 import { RecordingTransport } from '../support/recording-transport.js';
 import { resendEvent, signWebhook, TEST_WEBHOOK_SECRET, webhookContext } from '../support/webhooks.js';
