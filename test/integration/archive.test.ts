@@ -56,6 +56,8 @@ describe('public archive', () => {
       '&lt;img src=x onerror=alert(1)&gt; Attention &amp; &lt;b&gt;Everything&lt;/b&gt;',
     );
     expect(res.body).not.toMatch(/\/unsubscribe\/|\/feedback\/|\/preferences\//);
+    expect(res.body).toContain('<link rel="canonical" href="https://papers.example.org/archive/2026-11-27">');
+    expect(res.body).toContain('type="application/atom+xml"');
   });
 
   it('answers 404 for a day without an edition and 400 for a malformed date', async () => {
