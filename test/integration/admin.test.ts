@@ -225,6 +225,12 @@ describe('editions', () => {
     expect(failedOnly.body).toContain('2 deliveries');
     expect(failedOnly.body).not.toContain('reader0@example.org');
     expect((await app.inject({ url: '/admin/editions/2031-01-01', headers: bearer })).statusCode).toBe(404);
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2031-01-01/pause',
+      headers: bearer,
+    });
+    expect(missing.headers.location).toMatch(/^\/admin\/editions\?flash=There%20is%20no%20edition/);
   });
 
   it('refuses a form POST without the CSRF token and one from another site', async () => {
