@@ -21,7 +21,7 @@ import {
 import { registerEditionPages } from './admin/editions.js';
 import { html, type PageContext, SignInPage } from './admin/layout.js';
 import { registerPreviewPages } from './admin/preview.js';
-import { registerQueueBoard } from './admin/queues.js';
+import { QUEUES_PATH, registerQueueBoard } from './admin/queues.js';
 
 /**
  * The operator console under /admin: sign-in, editions, preview, queues. Off (404 everywhere,
@@ -187,6 +187,21 @@ export async function adminRoutes(
     removeDepthSource();
   });
 
+  // bull-board's own actions (retry, clean, promote jobs) leave the same who-did-what trail.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || !request.url.startsWith(QUEUES_PATH)) return;
+    const actor = request.adminActor;
+    log.info(
+      {
+        admin: actor?.name,
+        via: actor?.via,
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+      },
+      'admin: queue action',
+    );
+  });
   await registerQueueBoard(app, queues);
 
   await app.register(async (pages) => {

@@ -427,6 +427,16 @@ describe('queues and health', () => {
         .sort(),
     ).toEqual(['editions', 'sends']);
     expect((await app.inject({ url: '/admin/queues/api/queues' })).statusCode).toBe(401);
+    const pause = await app.inject({
+      method: 'PUT',
+      url: '/admin/queues/api/queues/sends/pause',
+      headers: bearer,
+    });
+    expect(pause.statusCode).toBe(200);
+    expect(ctx.lines.some((l) => l.msg === 'admin: queue action' && l.url.endsWith('/sends/pause'))).toBe(
+      true,
+    );
+    await app.inject({ method: 'PUT', url: '/admin/queues/api/queues/sends/resume', headers: bearer });
   });
 
   it('reports the database and the queue backend in /healthz', async () => {
