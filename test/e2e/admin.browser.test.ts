@@ -97,6 +97,8 @@ afterAll(async () => {
 describe('operator console in Chromium', () => {
   it('signs in with the form', async () => {
     await page.goto(`${base}/admin`);
+    expect(page.url()).toBe(`${base}/admin/sign-in?next=%2Fadmin`);
+    await page.screenshot({ path: `${SHOTS}/sign-in.png` });
     await page.fill('input[name=name]', 'Ada Operator');
     await page.fill('input[name=token]', TOKEN);
     await Promise.all([page.waitForURL(/\/admin\/editions$/), page.click('button[type=submit]')]);
