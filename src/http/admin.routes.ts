@@ -98,6 +98,10 @@ export async function adminRoutes(
     return;
   }
   const csrf = csrfToken(token);
+  // Behind a proxy the Host header may name the backend: PUBLIC_URL's host counts as ours too.
+  const publicHost = new URL(ctx.config.publicUrl).host;
+  const ownHosts = (request: FastifyRequest) =>
+    new Set([publicHost, request.host, request.headers.host ?? '']);
   const secureCookie = ctx.config.publicUrl.startsWith('https:');
 
   app.decorateRequest('adminActor', undefined);
@@ -131,7 +135,7 @@ export async function adminRoutes(
       // CSRF token in the form still has to match then.
       const crossSite =
         (site && site !== 'same-origin' && site !== 'none') ||
-        (origin && origin !== 'null' && originHost(origin) !== request.headers.host);
+        (origin && origin !== 'null' && !ownHosts(request).has(originHost(origin) ?? ''));
       if (actor.via !== 'bearer' && crossSite) {
         log.warn({ admin: actor.name, url: request.url, origin }, 'cross-site admin request refused');
         return reply.code(403).type('text/plain; charset=utf-8').send('Cross-site request refused.\n');

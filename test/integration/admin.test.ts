@@ -258,6 +258,14 @@ describe('editions', () => {
       payload: { _csrf: csrf },
     });
     expect(badOrigin.statusCode).toBe(403);
+    // The public address is ours even when a proxy hands the request on under another Host.
+    const viaProxy = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-27/resume',
+      headers: { cookie, origin: 'http://paperboy.test', host: 'backend:3000' },
+      payload: { _csrf: csrf },
+    });
+    expect(viaProxy.statusCode).toBe(303);
     const status = await database.db
       .selectFrom('editions')
       .select('status')
