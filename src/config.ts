@@ -110,7 +110,7 @@ export interface Config {
   sendRatePerSecond: number;
   workerConcurrency: number;
   queue: {
-    /** Redis key prefix, or the PostgreSQL schema name (`<prefix>_bullmq`) without Redis. */
+    /** Redis key prefix; without Redis, the PostgreSQL schema is `bullmq` (`bullmq_<prefix>` for another prefix). */
     prefix: string;
     /** A job whose worker stops renewing its lock this long is taken over by another worker. */
     lockSeconds: number;

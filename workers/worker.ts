@@ -30,7 +30,10 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
   const backend = createQueueBackend(queueBackendOptions(config, ctx.database.url));
   const composer = createComposer({ db, config });
   const transport = createTransport(config);
-  const handlers = [...planHandlers({ db, backend }), ...sendHandlers({ db, transport, composer, backend })];
+  const handlers = [
+    ...planHandlers({ db, backend }),
+    ...sendHandlers({ db, transport, composer, backend, ratePerSecond: config.sendRatePerSecond }),
+  ];
   assertHandlers(handlers);
 
   const processorFor = (queue: QueueName): Processor => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo.command.js';
 import { registerIngest } from './ingest.command.js';
 import { registerMigrate } from './migrate.command.js';
 import { registerPreview } from './preview.command.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerRun(program);
   registerServe(program);
   registerPreview(program);
+  registerDemo(program);
 }

@@ -113,6 +113,11 @@ export interface FeedbackTable {
   created_at: CreatedAt;
 }
 
+export interface SendPacingTable {
+  name: string;
+  next_at: Timestamp;
+}
+
 export interface Database {
   papers: PapersTable;
   subscribers: SubscribersTable;
@@ -121,6 +126,7 @@ export interface Database {
   email_events: EmailEventsTable;
   suppressions: SuppressionsTable;
   feedback: FeedbackTable;
+  send_pacing: SendPacingTable;
 }
 
 export type PaperRow = Selectable<PapersTable>;

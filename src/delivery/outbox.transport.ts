@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { buildEml } from './eml.js';
 import type { OutgoingEmail, Transport } from './transport.js';
 
 /**
@@ -19,20 +19,7 @@ export function createOutboxTransport(outboxDir: string): Transport {
     const dir = path.join(outboxDir, date);
     await mkdir(dir, { recursive: true });
     const base = path.join(dir, email.to.toLowerCase().replace(/[^a-z0-9@._+-]/g, '_'));
-    const composer = new MailComposer({
-      from: email.from,
-      to: email.to,
-      replyTo: email.replyTo,
-      subject: email.subject,
-      text: email.text,
-      html: email.html,
-      messageId: `<${id}@paperboy.outbox>`,
-      headers: {
-        ...email.headers,
-        'X-Paperboy-Tags': email.tags.map((t) => `${t.name}=${t.value}`).join('; '),
-      },
-    });
-    const eml = await composer.compile().build();
+    const eml = await buildEml(email, `<${id}@paperboy.outbox>`);
     await writeFile(`${base}.eml`, eml);
     if (email.html) await writeFile(`${base}.html`, email.html);
   }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../context.js';
 import { jobIds, QUEUE_NAMES } from '../queues.js';
+import { suppressedAmong } from '../subscribers/suppressions.repository.js';
 import type { Composer } from './compose-digest.js';
 import { type EditionSummary, editionStatus, editionSummary } from './deliveries.repository.js';
 import { enqueuePlanDay, recoverUnfinished } from './delivery-queues.js';
@@ -105,6 +106,10 @@ export async function* dryRunEdition(
     (p) => (isDueForEdition(p, date) ? date : undefined),
     100,
   )) {
+    const suppressed = await suppressedAmong(
+      ctx.db,
+      due.map((s) => s.email),
+    );
     const composed = await composer.compose(
       date,
       due.map((s) => ({
@@ -121,7 +126,13 @@ export async function* dryRunEdition(
         email: s.email,
         template: s.preferences.template,
         frequency: s.preferences.frequency,
-        outcome: !c ? 'nothing composed' : c.kind === 'skip' ? `skipped (${c.reason})` : c.subject,
+        outcome: suppressed.has(s.email.toLowerCase())
+          ? 'skipped (suppressed)'
+          : !c
+            ? 'nothing composed'
+            : c.kind === 'skip'
+              ? `skipped (${c.reason})`
+              : c.subject,
       };
     }
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/database.js';
 import { countSendOutcome, emailsFailed } from '../metrics.js';
 import { readPreferences } from '../subscribers/preferences.js';
@@ -12,7 +13,8 @@ import {
   markSent,
   type SentRow,
 } from './deliveries.repository.js';
-import type { Transport } from './transport.js';
+import { reserveSendSlot } from './send-pacer.js';
+import type { OutgoingEmail, Transport } from './transport.js';
 
 /**
  * Sends one fixed batch: claim its rows, re-check each recipient at send time (suppression,
@@ -28,6 +30,8 @@ export interface SendDeps {
   db: Db;
   transport: Transport;
   composer: Composer;
+  /** Provider calls per second across all workers (0: unpaced). @defaultValue 0 */
+  ratePerSecond?: number;
 }
 
 export interface SendBatchResult {
@@ -109,7 +113,7 @@ export async function sendBatch(
   const outgoing: {
     id: string;
     row: Omit<SentRow, 'resendId'>;
-    email: import('./transport.js').OutgoingEmail;
+    email: OutgoingEmail;
   }[] = [];
   for (const r of recipients) {
     const c = composed.get(r.deliveryId);
@@ -129,6 +133,8 @@ export async function sendBatch(
   for (const e of ended) result[e.state]++;
   if (outgoing.length === 0) return result;
 
+  const wait = await reserveSendSlot(db, deps.ratePerSecond ?? 0);
+  if (wait > 0) await sleep(wait);
   const outcome = await deps.transport.sendBatch(
     outgoing.map((o) => o.email),
     idempotencyKey(batchKey),

@@ -34,7 +34,7 @@ export function workerEnv(
     RESEND_BASE_URL: fake.url,
     SEND_RATE_PER_SECOND: '0',
     RESEND_TIMEOUT_SECONDS: '5',
-    JOB_LOCK_SECONDS: '3',
+    JOB_LOCK_SECONDS: '2',
     PAPERBOY_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'paperboy-data-')),
     ...options.extra,
   };

@@ -31,7 +31,7 @@ export interface AcceptedEmail {
 
 export interface FakeResendOptions {
   apiKey?: string;
-  /** Requests per second before 429s (fixed one-second windows, as Resend's limit). 0: none. @defaultValue 0 */
+  /** Requests per second before 429s (any 1,000 ms window). 0: none. @defaultValue 0 */
   rateLimit?: number;
   /** Share of calls that fail with one of `faultKinds`, chosen at random. @defaultValue 0 */
   faultRate?: number;
@@ -41,6 +41,8 @@ export interface FakeResendOptions {
   hangMs?: number;
   /** Keep only ids and addresses of accepted emails (for benchmarks). @defaultValue false */
   lean?: boolean;
+  /** Called after a request's emails are accepted, before the answer goes out (crash tests kill here). */
+  onAccept?: ((count: number) => void) | undefined;
 }
 
 export interface FakeResend {
@@ -72,13 +74,14 @@ const error = (statusCode: number, name: string, message: string): Answer => ({
 });
 
 export async function startFakeResend(options: FakeResendOptions = {}): Promise<FakeResend> {
-  const settings: Required<FakeResendOptions> = {
+  const settings: Required<Omit<FakeResendOptions, 'onAccept'>> & Pick<FakeResendOptions, 'onAccept'> = {
     apiKey: 're_test_fake',
     rateLimit: 0,
     faultRate: 0,
     faultKinds: ['500', '429', 'timeout', 'timeout-after-accept'],
     hangMs: 10_000,
     lean: false,
+    onAccept: undefined,
     ...options,
   };
   const emails: AcceptedEmail[] = [];
@@ -86,13 +89,14 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   const keys = new Map<string, StoredKey>();
   const queuedFaults: FaultKind[] = [];
   const hanging = new Set<http.ServerResponse>();
-  let window = { second: 0, used: 0 };
+  /** Times of the requests counted against the rate limit in the last second (a sliding window). */
+  let recent: number[] = [];
 
   const rateHeaders = (): Record<string, string> => {
     if (!settings.rateLimit) return {};
     return {
       'ratelimit-limit': String(settings.rateLimit),
-      'ratelimit-remaining': String(Math.max(0, settings.rateLimit - window.used)),
+      'ratelimit-remaining': String(Math.max(0, settings.rateLimit - recent.length)),
       'ratelimit-reset': '1',
     };
   };
@@ -179,15 +183,15 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
     if (auth.slice(7) !== settings.apiKey) return error(403, 'invalid_api_key', 'API key is invalid.');
 
-    const second = Math.floor(Date.now() / 1000);
-    if (window.second !== second) window = { second, used: 0 };
-    if (settings.rateLimit && window.used >= settings.rateLimit) {
+    const now = Date.now();
+    recent = recent.filter((t) => t > now - 1000);
+    if (settings.rateLimit && recent.length >= settings.rateLimit) {
       return {
         ...error(429, 'rate_limit_exceeded', 'Too many requests. You can only make 2 requests per second.'),
         headers: { 'retry-after': '1' },
       };
     }
-    window.used++;
+    recent.push(now);
 
     const fault = takeFault();
     if (fault === '500') return error(500, 'internal_server_error', 'An unexpected error occurred.');
@@ -231,6 +235,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     const checked = validate(path, body);
     if (!Array.isArray(checked)) return checked;
     const ids = accept(checked, key);
+    settings.onAccept?.(ids.length);
     const response = path === '/emails/batch' ? { data: ids } : ids[0];
     if (key !== undefined) keys.set(`${path} ${key}`, { bodyHash, path, done: true, status: 200, response });
     if (fault === 'timeout-after-accept') return 'timeout-after-accept';

@@ -1,0 +1,206 @@
+// `npm run bench -- pipeline [--subscribers N] [--papers P] [--rate R] [--rate-seconds S] [--concurrency C]`
+// plan → rank → render → send to a local fake Resend, through BullMQ on Redis, in one process.
+// Part 1: no rate limit: emails/s, total time and peak RSS at 10k and at N subscribers.
+// Part 2: the fake limited to R requests/s: throughput against the ideal R × 100 emails/s.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { editionSummary } from '../src/delivery/deliveries.repository.js';
+import { enqueuePlanDay } from '../src/delivery/delivery-queues.js';
+import { createTestDatabase } from '../test/support/database.js';
+import { backendFor, workerContext, workerEnv } from '../test/support/delivery-harness.js';
+import { startFakeResend } from '../test/support/fake-resend.js';
+import { generatePapers } from '../test/support/generate.js';
+import { deleteKeys, randomPrefix } from '../test/support/redis.js';
+import { seedPapers, seedSubscribers } from '../test/support/seed.js';
+
+const { values } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '100000' },
+    papers: { type: 'string', default: '300' },
+    rate: { type: 'string', default: '5' },
+    'rate-seconds': { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '4' },
+    workers: { type: 'string', default: '2' },
+    'heap-mb': { type: 'string', default: '256' },
+  },
+});
+const N = Number(values.subscribers);
+const P = Number(values.papers);
+const R = Number(values.rate);
+const RATE_SECONDS = Number(values['rate-seconds']);
+const D = '2026-11-26';
+const D_RATE = '2026-11-25';
+const TOPICS = [
+  'reinforcement learning',
+  'diffusion models',
+  'multi-agent',
+  'speech recognition',
+  'quantization',
+  'protein design',
+  'long context',
+  'robot manipulation',
+];
+
+const mb = (bytes: number) => Math.round(bytes / 1048576);
+const workerFile = fileURLToPath(new URL('../workers/worker.ts', import.meta.url));
+
+/** Worker processes (one per core), as in production; the fake Resend stays in this process. */
+function startWorkerProcesses(env: Record<string, string>): {
+  children: ChildProcess[];
+  stop(): Promise<void>;
+} {
+  const children = Array.from({ length: Number(values.workers) }, () =>
+    spawn(process.execPath, [`--max-old-space-size=${values['heap-mb']}`, '--import', 'tsx', workerFile], {
+      env: { ...process.env, ...env },
+      stdio: 'inherit',
+    }),
+  );
+  return {
+    children,
+    stop: async () => {
+      await Promise.all(
+        children.map((c) => {
+          if (c.exitCode !== null) return Promise.resolve();
+          const exited = new Promise((r) => c.once('exit', r));
+          c.kill('SIGTERM');
+          return exited;
+        }),
+      );
+    },
+  };
+}
+
+/** Peak resident memory of a process so far (VmHWM), in bytes. */
+function peakRss(pid: number | undefined): number {
+  try {
+    const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return Number(kb ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+const maxPeak = (children: ChildProcess[]) => Math.max(...children.map((c) => peakRss(c.pid)));
+
+const t = await createTestDatabase({ max: 20 });
+const fake = await startFakeResend({ lean: true });
+const prefix = randomPrefix();
+try {
+  console.log(
+    `pipeline bench: ${N} subscribers × ${P} papers, Redis, worker concurrency ${values.concurrency}`,
+  );
+  let s = Date.now();
+  await seedPapers(t.db, [
+    ...generatePapers(P, { listedOn: D }),
+    ...generatePapers(P, { listedOn: D_RATE, idPrefix: '2610', seed: 7 }),
+  ]);
+  await seedSubscribers(
+    t.db,
+    Array.from({ length: N }, (_, i) => ({
+      email: `reader${i}@example.com`,
+      preferences: {
+        topics: [TOPICS[i % TOPICS.length]!, TOPICS[(i * 7 + 3) % TOPICS.length]!],
+        template: i % 3 === 0 ? ('modern' as const) : ('classic' as const),
+        format: i % 10 === 0 ? ('text' as const) : ('html' as const),
+      },
+    })),
+  );
+  console.log(`seeded in ${((Date.now() - s) / 1000).toFixed(1)} s`);
+
+  const env = workerEnv(t, fake, prefix, {
+    extra: {
+      WORKER_CONCURRENCY: values.concurrency!,
+      RESEND_TIMEOUT_SECONDS: '60',
+      JOB_LOCK_SECONDS: '60',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const ctx = await workerContext(env);
+  const backend = backendFor(ctx);
+  let workers = startWorkerProcesses(env);
+
+  // Part 1: no rate limit.
+  s = Date.now();
+  await enqueuePlanDay(backend, D);
+  let rss10k = 0;
+  let at10k = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (!at10k && fake.emails.length >= Math.min(10_000, N)) {
+      at10k = Date.now() - s;
+      rss10k = maxPeak(workers.children);
+    }
+    const c = (await editionSummary(t.db, D)).counts;
+    if (c.planned + c.sending === 0 && c.sent + c.skipped + c.failed >= N) break;
+  }
+  const totalMs = Date.now() - s;
+  const rssN = maxPeak(workers.children);
+  const summary = await editionSummary(t.db, D);
+  const emailsPerS = fake.emails.length / (totalMs / 1000);
+  console.log(
+    `no limit: ${fake.emails.length} emails (${summary.counts.skipped} skipped, ${summary.counts.failed} failed) in ${(totalMs / 1000).toFixed(1)} s = ${Math.round(emailsPerS)} emails/s`,
+  );
+  console.log(
+    `  ${values.workers} worker processes (heap cap ${values['heap-mb']} MB); first ${Math.min(10_000, N)} in ${(at10k / 1000).toFixed(1)} s, ` +
+      `peak RSS per worker ${mb(rss10k)} MB; all ${N}: ${mb(rssN)} MB`,
+  );
+  console.log(
+    '  baseline: listmonk sends 100 emails/s by default; goal ≥ 2,000 emails/s, RSS ≤ 400 MB and flat',
+  );
+
+  // Part 2: the fake limited to R requests per second, the workers limited to the same.
+  await workers.stop();
+  const rateN = R * 100 * RATE_SECONDS;
+  await sql`update subscribers set status = 'unsubscribed' where id > (select id from subscribers order by id offset ${rateN - 1} limit 1)`.execute(
+    t.db,
+  );
+  fake.configure({ rateLimit: R });
+  workers = startWorkerProcesses({ ...env, SEND_RATE_PER_SECOND: String(R) });
+  const before = fake.emails.length;
+  const callsBefore = fake.calls.reduce((n, c) => n + c.count, 0);
+  const firstAt: number[] = [];
+  fake.configure({ onAccept: () => void firstAt.push(Date.now()) });
+  await enqueuePlanDay(backend, D_RATE);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const c = (await editionSummary(t.db, D_RATE)).counts;
+    if (c.planned + c.sending === 0 && c.sent + c.skipped + c.failed >= rateN) break;
+  }
+  const rateSummary = await editionSummary(t.db, D_RATE);
+  const sent = fake.emails.length - before;
+  const requests = firstAt.length;
+  const spanS = (firstAt.at(-1)! - firstAt[0]!) / 1000;
+  const ideal = (requests - 1) / R;
+  const utilization = spanS > 0 ? ideal / spanS : 1;
+  const limited = fake.calls.filter((c) => c.status === 429).reduce((n, c) => n + c.count, 0);
+  console.log(
+    `limited to ${R} requests/s: ${sent} emails in ${requests} requests over ${spanS.toFixed(1)} s = ${Math.round(sent / spanS)} emails/s ` +
+      `(ideal ${R * 100}); utilisation ${(utilization * 100).toFixed(1)}%, ${limited} × 429, ` +
+      `${rateSummary.counts.failed} failed, ${fake.calls.reduce((n, c) => n + c.count, 0) - callsBefore} calls`,
+  );
+  console.log('  goal: ≥ 95% of R × 100 emails/s with no failed delivery');
+  await workers.stop();
+  await backend.close();
+  await ctx.close();
+  console.log(
+    JSON.stringify({
+      bench: 'pipeline',
+      subscribers: N,
+      papers: P,
+      emails_per_s: Math.round(emailsPerS),
+      total_s: Number((totalMs / 1000).toFixed(1)),
+      rss_mb_10k: mb(rss10k),
+      rss_mb_100k: mb(rssN),
+      rate_limit_rps: R,
+      rate_limit_emails_per_s: Math.round(sent / spanS),
+      rate_limit_utilization: Number(utilization.toFixed(3)),
+      failed: summary.counts.failed + rateSummary.counts.failed,
+    }),
+  );
+} finally {
+  await fake.close();
+  await t.drop();
+  await deleteKeys(prefix);
+}
