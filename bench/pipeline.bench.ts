@@ -159,6 +159,7 @@ try {
   fake.configure({ rateLimit: R });
   workers = startWorkerProcesses({ ...env, SEND_RATE_PER_SECOND: String(R) });
   const before = fake.emails.length;
+  const arrivalsBefore = fake.arrivals.length;
   const callsBefore = fake.calls.reduce((n, c) => n + c.count, 0);
   const firstAt: number[] = [];
   fake.configure({ onAccept: () => void firstAt.push(Date.now()) });
@@ -181,6 +182,10 @@ try {
       `${rateSummary.counts.failed} failed, ${fake.calls.reduce((n, c) => n + c.count, 0) - callsBefore} calls`,
   );
   console.log('  goal: ≥ 95% of R × 100 emails/s with no failed delivery');
+  const gaps = fake.arrivals
+    .slice(arrivalsBefore)
+    .map((a, i, all) => `${i ? a.at - all[i - 1]!.at : 0}ms→${a.status}`);
+  console.log(`  arrivals: ${gaps.join(' ')}`);
   await workers.stop();
   await backend.close();
   await ctx.close();

@@ -133,7 +133,7 @@ export async function sendBatch(
   for (const e of ended) result[e.state]++;
   if (outgoing.length === 0) return result;
 
-  const wait = await reserveSendSlot(db, deps.ratePerSecond ?? 0);
+  const { waitMs: wait } = await reserveSendSlot(db, deps.ratePerSecond ?? 0);
   if (wait > 0) await sleep(wait);
   const outcome = await deps.transport.sendBatch(
     outgoing.map((o) => o.email),

@@ -51,6 +51,8 @@ export interface FakeResend {
   emails: AcceptedEmail[];
   /** Every request received, with its status (for counting faults and retries). */
   calls: { path: string; status: number | 'dropped'; count: number }[];
+  /** When each request arrived and how it was answered. */
+  arrivals: { at: number; status: number | 'dropped' }[];
   configure(options: Partial<FakeResendOptions>): void;
   /** The next `n` calls fail with this kind, ahead of any random faults. */
   failNext(kind: FaultKind, n?: number): void;
@@ -86,6 +88,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   };
   const emails: AcceptedEmail[] = [];
   const calls: FakeResend['calls'] = [];
+  const arrivals: FakeResend['arrivals'] = [];
   const keys = new Map<string, StoredKey>();
   const queuedFaults: FaultKind[] = [];
   const hanging = new Set<http.ServerResponse>();
@@ -176,18 +179,28 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     });
   }
 
-  function handle(path: string, headers: http.IncomingHttpHeaders, raw: string): Answer | FaultKind {
+  function handle(
+    path: string,
+    headers: http.IncomingHttpHeaders,
+    raw: string,
+    arrivedAt: number,
+  ): Answer | FaultKind {
     if (path !== '/emails' && path !== '/emails/batch') return error(404, 'not_found', 'Route not found.');
     const auth = headers.authorization;
     if (!auth?.startsWith('Bearer '))
       return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
     if (auth.slice(7) !== settings.apiKey) return error(403, 'invalid_api_key', 'API key is invalid.');
 
-    const now = Date.now();
+    // Counted when the request arrived, not when its (possibly large) body finished arriving.
+    const now = arrivedAt;
     recent = recent.filter((t) => t > now - 1000);
     if (settings.rateLimit && recent.length >= settings.rateLimit) {
       return {
-        ...error(429, 'rate_limit_exceeded', 'Too many requests. You can only make 2 requests per second.'),
+        ...error(
+          429,
+          'rate_limit_exceeded',
+          `Too many requests. You can only make ${settings.rateLimit} requests per second.`,
+        ),
         headers: { 'retry-after': '1' },
       };
     }
@@ -243,16 +256,18 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   }
 
   const server = http.createServer((req, res) => {
+    const arrivedAt = Date.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const answer =
         req.method === 'POST'
-          ? handle(path, req.headers, Buffer.concat(chunks).toString())
+          ? handle(path, req.headers, Buffer.concat(chunks).toString(), arrivedAt)
           : error(405, 'method_not_allowed', 'Method not allowed.');
       const last = calls.at(-1);
       const status = typeof answer === 'string' ? 'dropped' : answer.status;
+      arrivals.push({ at: arrivedAt, status });
       if (last && last.path === path && last.status === status) last.count++;
       else calls.push({ path, status, count: 1 });
       if (typeof answer === 'string') {
@@ -280,6 +295,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     apiKey: settings.apiKey,
     emails,
     calls,
+    arrivals,
     configure: (o) => Object.assign(settings, o),
     failNext: (kind, n = 1) => {
       for (let i = 0; i < n; i++) queuedFaults.push(kind);
