@@ -59,14 +59,15 @@ export const adminActions = new Counter({
 /** How many jobs one queue holds in each state; read from the queue backend at scrape time. */
 export type QueueDepthSource = () => Promise<{ queue: string; counts: Record<string, number> }[]>;
 
-let queueDepthSource: QueueDepthSource | undefined;
+const queueDepthSources = new Set<QueueDepthSource>();
 
 /**
- * Tells `/metrics` where to read queue depths from. The web server sets it once it has queue
- * handles; without one the gauge is simply empty.
+ * Tells `/metrics` where to read queue depths from; returns how to stop. The web server adds one
+ * for its queue backend; without any the gauge is simply empty.
  */
-export function setQueueDepthSource(source: QueueDepthSource | undefined): void {
-  queueDepthSource = source;
+export function addQueueDepthSource(source: QueueDepthSource): () => void {
+  queueDepthSources.add(source);
+  return () => queueDepthSources.delete(source);
 }
 
 export const queueDepth = new Gauge({
@@ -76,10 +77,12 @@ export const queueDepth = new Gauge({
   registers: [registry],
   async collect() {
     this.reset();
-    if (!queueDepthSource) return;
+    if (queueDepthSources.size === 0) return;
     try {
-      for (const { queue, counts } of await queueDepthSource()) {
-        for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
+      for (const source of queueDepthSources) {
+        for (const { queue, counts } of await source()) {
+          for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
+        }
       }
       queueBackendUp.set(1);
     } catch {
@@ -108,6 +111,20 @@ export function startMetricsServer(port: number, host = '0.0.0.0'): Promise<Serv
     res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
   });
   return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+}
+
+/**
+ * Counts one transport call's emails: sent (an idempotency conflict means an earlier attempt was
+ * accepted, so those count as sent too) or failed by the outcome's kind.
+ */
+export function countSendOutcome(
+  transport: string,
+  outcome: { ok: true } | { ok: false; kind: string },
+  emails: number,
+  kind = 'digest',
+): void {
+  if (outcome.ok || outcome.kind === 'idempotency_conflict') emailsSent.inc({ transport, kind }, emails);
+  else emailsFailed.inc({ reason: outcome.kind }, emails);
 }
 
 /** Times an async step into a histogram, keeping the step's result and error. */

@@ -5,6 +5,8 @@ import { createComposer } from '../src/delivery/compose-digest.js';
 import { createTransport } from '../src/delivery/create-transport.js';
 import { recoverUnfinished } from '../src/delivery/delivery-queues.js';
 import { createQueueBackend, type QueueBackend, queueBackendOptions } from '../src/delivery/queue-backend.js';
+import { withIds } from '../src/logger.js';
+import { startMetricsServer } from '../src/metrics.js';
 import { assertHandlers, QUEUE_NAMES, type QueueName } from '../src/queues.js';
 import type { JobHandler } from './handler.js';
 import { planHandlers } from './plan-edition.worker.js';
@@ -61,11 +63,17 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
     }),
   ];
   for (const w of workers) {
+    // Structured logs (src/logger.ts withIds): every line names the job, edition and batch.
+    const jobLog = (job: Job | undefined) =>
+      withIds(logger, {
+        queue: w.name,
+        job: job?.id,
+        edition: job?.data?.editionDate ?? job?.data?.date,
+        batch: job?.data?.batchKey,
+      });
+    w.on('completed', (job, result) => jobLog(job).info({ result }, 'job done'));
     w.on('failed', (job, err) =>
-      logger.warn(
-        { queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
-        'job failed',
-      ),
+      jobLog(job).warn({ attempts: job?.attemptsMade, err: err.message }, 'job failed'),
     );
     w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
   }
@@ -97,6 +105,11 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
 async function main(): Promise<void> {
   const ctx = await createContext();
   const running = await startWorkers(ctx);
+  // metrics (src/metrics.ts): this process's sends, failures, rank and render times.
+  if (ctx.config.metricsPort) {
+    await startMetricsServer(ctx.config.metricsPort);
+    ctx.logger.info({ port: ctx.config.metricsPort }, 'metrics on /metrics');
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

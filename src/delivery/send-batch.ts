@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/database.js';
+import { countSendOutcome, emailsFailed } from '../metrics.js';
 import { readPreferences } from '../subscribers/preferences.js';
 import { suppressedAmong } from '../subscribers/suppressions.repository.js';
 import type { Composer, Recipient } from './compose-digest.js';
@@ -116,8 +117,10 @@ export async function sendBatch(
   }[] = [];
   for (const r of recipients) {
     const c = composed.get(r.deliveryId);
-    if (!c) ended.push({ id: r.deliveryId, state: 'failed', reason: 'no digest composed' });
-    else if (c.kind === 'skip') ended.push({ id: r.deliveryId, state: 'skipped', reason: c.reason });
+    if (!c) {
+      ended.push({ id: r.deliveryId, state: 'failed', reason: 'no digest composed' });
+      emailsFailed.inc({ reason: 'not_composed' }); // metrics (src/metrics.ts)
+    } else if (c.kind === 'skip') ended.push({ id: r.deliveryId, state: 'skipped', reason: c.reason });
     else {
       outgoing.push({
         id: r.deliveryId,
@@ -136,6 +139,7 @@ export async function sendBatch(
     outgoing.map((o) => o.email),
     idempotencyKey(batchKey),
   );
+  countSendOutcome(deps.transport.name, outcome, outgoing.length); // metrics (src/metrics.ts)
   if (outcome.ok) {
     await markSent(
       db,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { rankDuration } from '../metrics.js';
 import { type Paper, paperFromRow } from '../papers/paper.js';
 import { buildEditionIndex, type EditionIndex } from '../ranking/edition-index.js';
 import { type FeedbackVote, rankPapers } from '../ranking/rank.js';
@@ -108,6 +109,7 @@ export async function selectForSubscribers(
   ctx: EditionContext,
   subscribers: readonly SubscriberToRank[],
 ): Promise<Map<string, Selection>> {
+  const endTimer = rankDuration.startTimer(); // metrics (src/metrics.ts)
   // Only stored subscribers (numeric ids) have a history; a preview for nobody has none.
   const ids = [...new Set(subscribers.map((s) => String(s.id)))].filter((id) => /^\d+$/.test(id));
   const { feedback, sent } = await loadHistory(db, ctx.date, ids);
@@ -124,6 +126,7 @@ export async function selectForSubscribers(
       }),
     );
   }
+  endTimer();
   return result;
 }
 

@@ -3,7 +3,12 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { registry } from '../metrics.js';
+import { recoverUnfinished } from '../delivery/delivery-queues.js';
+import type { QueueBackend } from '../delivery/queue-backend.js';
+import type { Transport } from '../delivery/transport.js';
+import type { SendQueueing } from '../editions/edition-admin.service.js';
+import { addQueueDepthSource, registry } from '../metrics.js';
+import { QUEUE_NAMES } from '../queues.js';
 import {
   type Actor,
   authenticate,
@@ -15,6 +20,8 @@ import {
 } from './admin/auth.js';
 import { registerEditionPages } from './admin/editions.js';
 import { html, type PageContext, SignInPage } from './admin/layout.js';
+import { registerPreviewPages } from './admin/preview.js';
+import { QUEUES_PATH, registerQueueBoard } from './admin/queues.js';
 
 /**
  * The operator console under /admin: sign-in, editions, preview, queues. Off (404 everywhere,
@@ -33,6 +40,10 @@ declare module 'fastify' {
 
 export interface AdminRoutesOptions {
   ctx: AppContext;
+  /** Delivery's queues: bull-board, resume/retry, queue depth in /metrics. */
+  queues: QueueBackend;
+  /** Where test sends go: the server's transport, the one digests use. */
+  transport: Transport;
 }
 
 const css = readFileSync(new URL('./admin/admin.css', import.meta.url), 'utf8');
@@ -54,11 +65,24 @@ const PAGE_CSP = {
   },
 };
 
+const BASIC_PATH = '/admin/basic';
+
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 function isSafeNext(next: unknown): next is string {
   return typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.startsWith('//');
 }
 
-export async function adminRoutes(app: FastifyInstance, { ctx }: AdminRoutesOptions): Promise<void> {
+export async function adminRoutes(
+  app: FastifyInstance,
+  { ctx, queues, transport }: AdminRoutesOptions,
+): Promise<void> {
   const token = ctx.config.adminToken;
   const log = ctx.logger.child({ area: 'admin' });
   if (!token) {
@@ -74,6 +98,10 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: AdminRoutesOpti
     return;
   }
   const csrf = csrfToken(token);
+  // Behind a proxy the Host header may name the backend: PUBLIC_URL's host counts as ours too.
+  const publicHost = new URL(ctx.config.publicUrl).host;
+  const ownHosts = (request: FastifyRequest) =>
+    new Set([publicHost, request.host, request.headers.host ?? '']);
   const secureCookie = ctx.config.publicUrl.startsWith('https:');
 
   app.decorateRequest('adminActor', undefined);
@@ -85,11 +113,17 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: AdminRoutesOpti
     const actor = authenticate(token, request.headers);
     if (!actor) {
       log.info({ url: request.url, ip: request.ip }, 'admin request without valid credentials');
-      reply.code(401).header('www-authenticate', 'Basic realm="paperboy admin", charset="UTF-8"');
-      if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
-        return reply.type('text/html; charset=utf-8').send(html(SignInPage({ next: request.url })));
+      // Browsers go to the sign-in form (a basic-auth challenge would stop a headless one dead);
+      // /admin/basic asks for basic auth with the browser's own prompt instead.
+      const browser = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+      if (browser && request.url !== BASIC_PATH) {
+        return reply.redirect(`/admin/sign-in?next=${encodeURIComponent(request.url)}`, 303);
       }
-      return reply.type('text/plain; charset=utf-8').send('Sign in: Authorization: Bearer <ADMIN_TOKEN>\n');
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Basic realm="paperboy admin", charset="UTF-8"')
+        .type('text/plain; charset=utf-8')
+        .send('Sign in: Authorization: Bearer <ADMIN_TOKEN>, or basic auth with the token as password.\n');
     }
     request.adminActor = actor;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -97,9 +131,11 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: AdminRoutesOpti
       // another site could have started.
       const site = request.headers['sec-fetch-site'];
       const origin = request.headers.origin;
+      // "null" is what a browser sends when it will not say (no-referrer, sandboxed pages); the
+      // CSRF token in the form still has to match then.
       const crossSite =
         (site && site !== 'same-origin' && site !== 'none') ||
-        (origin && new URL(origin).host !== request.headers.host);
+        (origin && origin !== 'null' && !ownHosts(request).has(originHost(origin) ?? ''));
       if (actor.via !== 'bearer' && crossSite) {
         log.warn({ admin: actor.name, url: request.url, origin }, 'cross-site admin request refused');
         return reply.code(403).type('text/plain; charset=utf-8').send('Cross-site request refused.\n');
@@ -135,16 +171,66 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: AdminRoutesOpti
   app.get('/metrics', metrics);
   app.get('/admin/metrics', metrics);
 
+  // Resume and retry put planned rows back on the send queue the way delivery's own recovery
+  // does: unbatched rows get batches, batches whose job is gone or finished get a job again.
+  const queueing: SendQueueing = {
+    async enqueuePlanned(date) {
+      const { batched, requeued } = await recoverUnfinished(ctx.db, queues, { editionDate: date });
+      return batched + requeued;
+    },
+  };
+  const removeDepthSource = addQueueDepthSource(async () =>
+    Promise.all(
+      Object.values(QUEUE_NAMES).map(async (queue) => ({
+        queue,
+        counts: await queues.queue(queue).getJobCounts(),
+      })),
+    ),
+  );
+  app.addHook('onClose', async () => {
+    removeDepthSource();
+  });
+
+  // bull-board's own actions (retry, clean, promote jobs) leave the same who-did-what trail.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || !request.url.startsWith(QUEUES_PATH)) return;
+    const actor = request.adminActor;
+    log.info(
+      {
+        admin: actor?.name,
+        via: actor?.via,
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+      },
+      'admin: queue action',
+    );
+  });
+  await registerQueueBoard(app, queues);
+
   await app.register(async (pages) => {
-    await pages.register(helmet, { contentSecurityPolicy: PAGE_CSP, hsts: secureCookie });
+    // same-origin referrers: forms then carry a real Origin header for the check above.
+    await pages.register(helmet, {
+      contentSecurityPolicy: PAGE_CSP,
+      hsts: secureCookie,
+      referrerPolicy: { policy: 'same-origin' },
+    });
 
     pages.get('/admin/admin.css', { config: { adminPublic: true } }, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(css),
     );
 
-    pages.get('/admin/sign-in', { config: { adminPublic: true } }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').send(html(SignInPage({}))),
+    pages.get<{ Querystring: { next?: string } }>(
+      '/admin/sign-in',
+      { config: { adminPublic: true } },
+      async (request, reply) =>
+        reply
+          .type('text/html; charset=utf-8')
+          .send(html(SignInPage({ next: isSafeNext(request.query.next) ? request.query.next : undefined }))),
     );
+
+    // Reached only with valid credentials: the hook above answers the basic-auth challenge.
+    pages.get(BASIC_PATH, async (_request, reply) => reply.redirect('/admin', 303));
 
     pages.post(
       '/admin/sign-in',
@@ -183,8 +269,7 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: AdminRoutesOpti
 
     pages.get('/admin', async (_request, reply) => reply.redirect('/admin/editions', 302));
 
-    // TODO(delivery): replace with delivery's enqueue of planned batches once it lands on main.
-    const queueing = { enqueuePlanned: async () => 0 };
     registerEditionPages(pages, { ctx, log, pageContext, checkCsrf, queueing });
+    registerPreviewPages(pages, { ctx, log, pageContext, checkCsrf, transport });
   });
 }

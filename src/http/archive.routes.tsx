@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { AppContext } from '../context.js';
 import { type Archive, createArchive } from '../editions/archive.service.js';
-import { archiveUrl, buildAtomFeed } from '../editions/archive-feed.js';
+import { archiveUrl, buildAtomFeed, escapeHtml } from '../editions/archive-feed.js';
 
 /**
  * Public archive: /archive (editions), /archive/:date (that edition's default digest as a page)
@@ -103,10 +103,13 @@ export async function archiveRoutes(app: FastifyInstance, options: ArchiveRoutes
         .type('text/plain; charset=utf-8')
         .send(`There is no edition for ${date}. All editions: ${archiveUrl(site)}\n`);
     }
+    // The digest is a whole e-mail document; the page only gains feed discovery and its address.
+    const discovery =
+      `<link rel="canonical" href="${escapeHtml(archiveUrl(site, date))}">` +
+      `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(title)}" href="${escapeHtml(`${config.publicUrl}/feed.xml`)}">`;
     return publicHeaders(reply, 600)
-      .header('link', `<${archiveUrl(site, date)}>; rel="canonical"`)
       .type('text/html; charset=utf-8')
-      .send(edition.html);
+      .send(edition.html.replace(/<\/head>/i, `${discovery}</head>`));
   });
 
   app.get('/feed.xml', async (_request, reply) => {

@@ -2,9 +2,11 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../context.js';
 import { createTransport } from '../delivery/create-transport.js';
+import { createQueueBackend, type QueueBackend, queueBackendOptions } from '../delivery/queue-backend.js';
 import type { Transport } from '../delivery/transport.js';
 import { adminRoutes } from './admin.routes.js';
 import { archiveRoutes } from './archive.routes.js';
+import { checkHealth } from './health.js';
 import { publicRoutes, type SubscribeLimits } from './public.routes.js';
 import { webhookRoutes } from './webhooks.routes.js';
 
@@ -13,6 +15,11 @@ export interface ServerOptions {
   transport?: Transport;
   /** Overrides of the sign-up rate limits (tests). */
   subscribeLimits?: Partial<SubscribeLimits>;
+  /**
+   * The queues the console, /healthz and /metrics look at. @defaultValue the ones the configuration
+   * names, connected on first use and closed with the server
+   */
+  queues?: QueueBackend;
 }
 
 /**
@@ -28,14 +35,18 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     // Signed tokens travel as one path segment and can pass fastify's default of 100 characters.
     routerOptions: { maxParamLength: 1024 },
   });
+  const queues = options.queues ?? createQueueBackend(queueBackendOptions(ctx.config, ctx.database.url));
+  if (!options.queues) app.addHook('onClose', () => queues.close());
   await app.register(formbody);
-  app.get('/healthz', async () => {
-    await ctx.db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
-    return { ok: true };
+  app.get('/healthz', async (_request, reply) => {
+    const health = await checkHealth(ctx.db, queues, {
+      onError: (what, cause) => ctx.logger.error({ err: cause, what }, 'health check failed'),
+    });
+    return reply.code(health.ok ? 200 : 503).send(health);
   });
   await app.register(webhookRoutes, { ctx });
   await app.register(publicRoutes, { ...ctx, transport, limits: options.subscribeLimits });
-  await app.register(adminRoutes, { ctx });
+  await app.register(adminRoutes, { ctx, queues, transport });
   await app.register(archiveRoutes, { ctx });
   return app;
 }

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { createEventBatcher } from '../delivery/email-events.batch.js';
 import { emailEventPolicy, recordEmailEvent } from '../delivery/email-events.service.js';
 import { resendWebhookVerifier } from '../delivery/resend-webhook.js';
+import { webhookEvents } from '../metrics.js';
 
 /** Resend's payloads are a few kilobytes; anything near this is not from Resend. */
 const BODY_LIMIT = 256 * 1024;
@@ -43,6 +44,7 @@ export async function webhookRoutes(app: FastifyInstance, options: { ctx: AppCon
       );
       return reply.code(result.status).send({ error: result.reason });
     }
+    webhookEvents.inc({ type: result.event.type }); // metrics (src/metrics.ts)
     const outcome = await recordEmailEvent(
       db,
       policy,

@@ -1,3 +1,4 @@
+import { renderDuration, timed } from '../metrics.js';
 import type { Paper } from '../papers/paper.js';
 import type { Preferences } from '../subscribers/preferences.js';
 import { getOrCreate } from './cache.js';
@@ -80,5 +81,7 @@ let shared: DigestRenderer | undefined;
 /** Renders one digest through a process-wide fast renderer. */
 export function renderDigest(input: DigestInput): Promise<RenderedEmail> {
   shared ??= createDigestRenderer();
-  return shared.render(input);
+  const renderer = shared;
+  // metrics (src/metrics.ts)
+  return timed(renderDuration, { template: input.preferences.template }, () => renderer.render(input));
 }

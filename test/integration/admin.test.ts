@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createQueueBackend, queueBackendOptions } from '../../src/delivery/queue-backend.js';
 import { buildServer } from '../../src/http/server.js';
+import { insertPapers } from '../support/admin-seed.js';
 import { testContext } from '../support/app-context.js';
 import { testConfig } from '../support/config.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { generatePapers } from '../support/generate.js';
+import { RecordingTransport } from '../support/recording-transport.js';
+import { deleteKeys, randomPrefix, TEST_REDIS_URL } from '../support/redis.js';
 
 // Wraps timingSafeEqual so the test can see the token check goes through it.
 const compare = vi.hoisted(() => ({ calls: 0 }));
@@ -27,9 +32,16 @@ const basic = (user: string, password: string) => ({
 let database: TestDatabase;
 let app: FastifyInstance;
 let ctx: ReturnType<typeof testContext>;
+const transport = new RecordingTransport();
+const prefix = randomPrefix();
+const queueConfig = { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix };
 
 async function seed() {
   const db = database.db;
+  const papers = generatePapers(30, { listedOn: '2026-11-27', seed: 3 });
+  papers[0]!.title = 'Multi-agent <script>alert(1)</script> reinforcement learning';
+  papers[0]!.upvotes = 5000;
+  await insertPapers(db, papers);
   await db
     .insertInto('editions')
     .values([{ date: '2026-11-26' }, { date: '2026-11-27' }])
@@ -70,15 +82,18 @@ async function seed() {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  ctx = testContext(testConfig({ ADMIN_TOKEN: TOKEN }), database.db);
-  app = await buildServer(ctx);
+  ctx = testContext(testConfig({ ADMIN_TOKEN: TOKEN, ...queueConfig }), database.db, database.url);
+  app = await buildServer(ctx, { transport });
   await seed();
 });
 
 afterAll(async () => {
   await app?.close();
   await database?.drop();
+  await deleteKeys(prefix);
 });
+
+const flash = (location: unknown) => new URL(String(location), 'http://x').searchParams.get('flash');
 
 async function signIn(name = 'Ada'): Promise<string> {
   const res = await app.inject({ method: 'POST', url: '/admin/sign-in', payload: { name, token: TOKEN } });
@@ -91,8 +106,8 @@ describe('admin console turned off', () => {
   it('answers 404 everywhere under /admin and on /metrics, and the log says why', async () => {
     const offDb = await createTestDatabase();
     try {
-      const offCtx = testContext(testConfig(), offDb.db);
-      const off = await buildServer(offCtx);
+      const offCtx = testContext(testConfig(queueConfig), offDb.db, offDb.url);
+      const off = await buildServer(offCtx, { transport });
       for (const url of ['/admin', '/admin/editions', '/admin/queues', '/metrics']) {
         const res = await off.inject({ url, headers: bearer });
         expect(res.statusCode, url).toBe(404);
@@ -106,12 +121,21 @@ describe('admin console turned off', () => {
 });
 
 describe('admin authentication', () => {
-  it('asks for credentials, with a basic-auth challenge and a sign-in form for browsers', async () => {
-    const res = await app.inject({ url: '/admin/editions', headers: { accept: 'text/html' } });
-    expect(res.statusCode).toBe(401);
-    expect(res.headers['www-authenticate']).toMatch(/^Basic realm="paperboy admin"/);
-    expect(res.body).toContain('action="/admin/sign-in"');
-    expect(res.body).toContain('value="/admin/editions"');
+  it('sends browsers to the sign-in form and asks others for credentials', async () => {
+    const browser = await app.inject({ url: '/admin/editions?page=2', headers: { accept: 'text/html' } });
+    expect(browser.statusCode).toBe(303);
+    expect(browser.headers.location).toBe('/admin/sign-in?next=%2Fadmin%2Feditions%3Fpage%3D2');
+    const form = await app.inject({ url: browser.headers.location as string });
+    expect(form.body).toContain('action="/admin/sign-in"');
+    expect(form.body).toContain('value="/admin/editions?page=2"');
+    const script = await app.inject({ url: '/admin/editions' });
+    expect(script.statusCode).toBe(401);
+    expect(script.headers['www-authenticate']).toMatch(/^Basic realm="paperboy admin"/);
+    const prompt = await app.inject({ url: '/admin/basic', headers: { accept: 'text/html' } });
+    expect(prompt.statusCode).toBe(401);
+    expect(prompt.headers['www-authenticate']).toMatch(/^Basic/);
+    const afterPrompt = await app.inject({ url: '/admin/basic', headers: basic('ada', TOKEN) });
+    expect(afterPrompt.headers.location).toBe('/admin');
   });
 
   it('refuses a wrong bearer token, a wrong basic password and a token of another length', async () => {
@@ -201,6 +225,12 @@ describe('editions', () => {
     expect(failedOnly.body).toContain('2 deliveries');
     expect(failedOnly.body).not.toContain('reader0@example.org');
     expect((await app.inject({ url: '/admin/editions/2031-01-01', headers: bearer })).statusCode).toBe(404);
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2031-01-01/pause',
+      headers: bearer,
+    });
+    expect(missing.headers.location).toMatch(/^\/admin\/editions\?flash=There%20is%20no%20edition/);
   });
 
   it('refuses a form POST without the CSRF token and one from another site', async () => {
@@ -221,6 +251,21 @@ describe('editions', () => {
       payload: { _csrf: csrf },
     });
     expect(crossSite.statusCode).toBe(403);
+    const badOrigin = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-27/pause',
+      headers: { cookie, origin: 'not a url' },
+      payload: { _csrf: csrf },
+    });
+    expect(badOrigin.statusCode).toBe(403);
+    // The public address is ours even when a proxy hands the request on under another Host.
+    const viaProxy = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-27/resume',
+      headers: { cookie, origin: 'http://paperboy.test', host: 'backend:3000' },
+      payload: { _csrf: csrf },
+    });
+    expect(viaProxy.statusCode).toBe(303);
     const status = await database.db
       .selectFrom('editions')
       .select('status')
@@ -261,21 +306,194 @@ describe('editions', () => {
     expect((await status()).status).toBe('open');
   });
 
-  it('retries failed deliveries by setting them back to planned', async () => {
+  it('retries failed deliveries: back to planned and on the send queue', async () => {
     const res = await app.inject({
       method: 'POST',
       url: '/admin/editions/2026-11-27/retry',
       headers: bearer,
     });
     expect(res.statusCode).toBe(303);
-    expect(decodeURIComponent(res.headers.location as string)).toContain('2 failed deliveries');
-    const failed = await database.db
+    expect(flash(res.headers.location)).toContain('2 failed deliveries');
+    const rows = await database.db
       .selectFrom('deliveries')
-      .select('id')
+      .select(['id', 'state', 'batch_key'])
       .where('edition_date', '=', '2026-11-27')
-      .where('state', '=', 'failed')
+      .where('state', 'in', ['failed', 'planned'])
       .execute();
-    expect(failed).toHaveLength(0);
+    expect(rows.filter((r) => r.state === 'failed')).toHaveLength(0);
+    expect(rows.filter((r) => r.state === 'planned')).toHaveLength(3);
+    const keys = [...new Set(rows.map((r) => r.batch_key))];
+    expect(keys.every((k) => k !== null)).toBe(true);
+    const queues = createQueueBackend(queueBackendOptions(ctx.config, database.url));
+    try {
+      for (const key of keys) {
+        const job = await queues.queue('sends').getJob(`send-${key}`);
+        expect(job?.data).toEqual({ batchKey: key, editionDate: '2026-11-27' });
+      }
+    } finally {
+      await queues.close();
+    }
+  });
+
+  it('leaves retried deliveries planned, without jobs, while the edition is paused', async () => {
+    await database.db
+      .updateTable('editions')
+      .set({ status: 'paused' })
+      .where('date', '=', '2026-11-26')
+      .execute();
+    await database.db
+      .updateTable('deliveries')
+      .set({ state: 'failed' })
+      .where('edition_date', '=', '2026-11-26')
+      .execute();
+    const retry = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-26/retry',
+      headers: bearer,
+    });
+    expect(flash(retry.headers.location)).toContain(
+      '1 failed deliveries of 2026-11-26 set back to planned; 0 send job(s)',
+    );
+    const resume = await app.inject({
+      method: 'POST',
+      url: '/admin/editions/2026-11-26/resume',
+      headers: bearer,
+    });
+    expect(flash(resume.headers.location)).toContain('Resumed 2026-11-26; 1 send job(s) enqueued');
+  });
+});
+
+describe('preview', () => {
+  it("shows a subscriber's digest through the sending code: subject, headers, frames, text, reasons", async () => {
+    const res = await app.inject({
+      url: '/admin/preview?email=READER0@example.org&date=2026-11-27&template=modern&format=',
+      headers: bearer,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/<dd id="preview-subject">27 Nov 2026: Multi-agent &lt;script&gt;/);
+    expect(res.body).toContain('List-Unsubscribe');
+    expect(res.body).toContain('List-Unsubscribe=One-Click');
+    expect(res.body).toContain('template=modern');
+    const frames = [
+      ...res.body.matchAll(/<iframe title="(desktop|phone) preview" sandbox="[^"]*" srcDoc="/g),
+    ];
+    expect(frames.map((m) => m[1])).toEqual(['desktop', 'phone']);
+    // The feed's title is text inside the frame's attribute: escaped twice, never live markup.
+    expect(res.body).not.toContain('<script>alert(1)');
+    expect(res.body).toContain('class="why"');
+    expect(res.body).toContain('<pre class="text">');
+  });
+
+  it('previews default preferences and says plainly when an address is unknown', async () => {
+    const defaults = await app.inject({ url: '/admin/preview?defaults=1&date=2026-11-27', headers: bearer });
+    expect(defaults.body).toContain('subscriber@example.org');
+    expect([...defaults.body.matchAll(/<li>/g)].length).toBeGreaterThanOrEqual(10);
+    const unknown = await app.inject({
+      url: '/admin/preview?email=nobody@example.org&date=2026-11-27',
+      headers: bearer,
+    });
+    expect(unknown.body).toContain('No subscriber with the address nobody@example.org.');
+  });
+
+  it('sends a test through the transport, marked as a test and not recorded as a delivery', async () => {
+    const before = await database.db.selectFrom('deliveries').select('id').execute();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/admin/preview/test',
+      headers: bearer,
+      payload: { email: 'reader0@example.org', date: '2026-11-27', to: 'operator@example.org' },
+    });
+    expect(res.statusCode).toBe(303);
+    expect(flash(res.headers.location)).toContain('Test sent to operator@example.org');
+    const [email] = transport.to('operator@example.org');
+    expect(email?.subject).toMatch(/^\[test\] 27 Nov 2026: /);
+    expect(email?.tags).toContainEqual({ name: 'test', value: 'true' });
+    expect(email?.tags.some((t) => t.name === 'delivery')).toBe(false);
+    expect(email?.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(await database.db.selectFrom('deliveries').select('id').execute()).toHaveLength(before.length);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/admin/preview/test',
+      headers: bearer,
+      payload: { email: 'reader0@example.org', date: '2026-11-27', to: 'not an address' },
+    });
+    expect(flash(bad.headers.location)).toContain('Not an email address');
+  });
+});
+
+describe('queues and health', () => {
+  it('mounts bull-board at /admin/queues behind the same sign-in', async () => {
+    expect((await app.inject({ url: '/admin/queues' })).statusCode).toBe(401);
+    const page = await app.inject({ url: '/admin/queues', headers: bearer });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<base href="/admin/queues/"');
+    const api = await app.inject({ url: '/admin/queues/api/queues', headers: bearer });
+    expect(api.statusCode).toBe(200);
+    expect(
+      JSON.parse(api.body)
+        .queues.map((q: { name: string }) => q.name)
+        .sort(),
+    ).toEqual(['editions', 'sends']);
+    expect((await app.inject({ url: '/admin/queues/api/queues' })).statusCode).toBe(401);
+    const pause = await app.inject({
+      method: 'PUT',
+      url: '/admin/queues/api/queues/sends/pause',
+      headers: bearer,
+    });
+    expect(pause.statusCode).toBe(200);
+    expect(ctx.lines.some((l) => l.msg === 'admin: queue action' && l.url.endsWith('/sends/pause'))).toBe(
+      true,
+    );
+    await app.inject({ method: 'PUT', url: '/admin/queues/api/queues/sends/resume', headers: bearer });
+  });
+
+  it('reports the database and the queue backend in /healthz', async () => {
+    const res = await app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      ok: true,
+      database: { ok: true },
+      queues: { ok: true, backend: 'redis' },
+    });
+  });
+
+  it('works the same on the PostgreSQL queue backend (no Redis)', async () => {
+    const pgDb = await createTestDatabase();
+    const pg = await buildServer(testContext(testConfig({ ADMIN_TOKEN: TOKEN }), pgDb.db, pgDb.url), {
+      transport,
+    });
+    try {
+      const health = await pg.inject({ url: '/healthz' });
+      expect(health.json()).toMatchObject({ ok: true, queues: { ok: true, backend: 'postgres' } });
+      const api = await pg.inject({ url: '/admin/queues/api/queues', headers: bearer });
+      expect(api.statusCode).toBe(200);
+      expect(JSON.parse(api.body).queues).toHaveLength(2);
+      const metrics = await pg.inject({ url: '/metrics', headers: bearer });
+      expect(metrics.body).toContain('paperboy_queue_backend_up 1');
+    } finally {
+      await pg.close();
+      await pgDb.drop();
+    }
+  });
+
+  it('answers 503 from /healthz when the queue backend is unreachable', async () => {
+    const downDb = await createTestDatabase();
+    const down = await buildServer(
+      testContext(testConfig({ REDIS_URL: 'redis://127.0.0.1:1' }), downDb.db, downDb.url),
+      { transport },
+    );
+    try {
+      const res = await down.inject({ url: '/healthz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({
+        ok: false,
+        database: { ok: true },
+        queues: { ok: false, error: 'unreachable' },
+      });
+    } finally {
+      await down.close();
+      await downDb.drop();
+    }
   });
 });
 
@@ -297,5 +515,8 @@ describe('metrics', () => {
       expect(res.body).toContain(`# TYPE ${name} `);
     }
     expect(res.body).toMatch(/paperboy_admin_actions_total\{action="pause"\} [1-9]/);
+    expect(res.body).toMatch(/paperboy_queue_jobs\{queue="sends",state="waiting"\} [1-9]/);
+    expect(res.body).toContain('paperboy_queue_backend_up 1');
+    expect(res.body).toMatch(/paperboy_emails_sent_total\{transport="recording",kind="test"\} 1/);
   });
 });

@@ -8,11 +8,14 @@ import { testContext } from '../support/app-context.js';
 import { testConfig } from '../support/config.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { generatePapers } from '../support/generate.js';
+import { RecordingTransport } from '../support/recording-transport.js';
+import { deleteKeys, randomPrefix, TEST_REDIS_URL } from '../support/redis.js';
 
 const EVIL = '<img src=x onerror=alert(1)> Attention & <b>Everything</b>';
 
 let database: TestDatabase;
 let app: FastifyInstance;
+const prefix = randomPrefix();
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -25,12 +28,20 @@ beforeAll(async () => {
     .insertInto('editions')
     .values([{ date: '2026-11-26' }, { date: '2026-11-27' }, { date: '2099-01-01' }])
     .execute();
-  app = await buildServer(testContext(testConfig({ PUBLIC_URL: 'https://papers.example.org' }), database.db));
+  const config = testConfig({
+    PUBLIC_URL: 'https://papers.example.org',
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+  });
+  app = await buildServer(testContext(config, database.db, database.url), {
+    transport: new RecordingTransport(),
+  });
 });
 
 afterAll(async () => {
   await app?.close();
   await database?.drop();
+  await deleteKeys(prefix);
 });
 
 describe('public archive', () => {
@@ -45,6 +56,8 @@ describe('public archive', () => {
       '&lt;img src=x onerror=alert(1)&gt; Attention &amp; &lt;b&gt;Everything&lt;/b&gt;',
     );
     expect(res.body).not.toMatch(/\/unsubscribe\/|\/feedback\/|\/preferences\//);
+    expect(res.body).toContain('<link rel="canonical" href="https://papers.example.org/archive/2026-11-27">');
+    expect(res.body).toContain('type="application/atom+xml"');
   });
 
   it('answers 404 for a day without an edition and 400 for a malformed date', async () => {

@@ -201,7 +201,7 @@ export interface EditionPagesDeps {
   log: Logger;
   pageContext(request: FastifyRequest): PageContext;
   checkCsrf(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
-  /** Delivery's enqueueing; absent until the queues are wired, then resume/retry only reset rows. */
+  /** Puts planned deliveries back on the send queue (delivery's recovery, see admin.routes.ts). */
   queueing: SendQueueing;
 }
 
@@ -239,12 +239,9 @@ export function registerEditionPages(app: FastifyInstance, deps: EditionPagesDep
       { preHandler: deps.checkCsrf },
       async (request, reply) => {
         const { date } = request.params;
-        const back = (text: string, error = false) =>
-          reply.redirect(
-            `/admin/editions/${DATE.test(date) ? date : ''}?flash=${encodeURIComponent(text)}${error ? '&error=1' : ''}`,
-            303,
-          );
-        if (!DATE.test(date)) return back(`Not a date: ${date}`, true);
+        const back = (text: string, error = false, page = `/admin/editions/${date}`) =>
+          reply.redirect(`${page}?flash=${encodeURIComponent(text)}${error ? '&error=1' : ''}`, 303);
+        if (!DATE.test(date)) return back(`Not a date: ${date}`, true, '/admin/editions');
         const actor = request.adminActor;
         const log = withIds(deps.log, { edition: date });
         try {
@@ -253,7 +250,7 @@ export function registerEditionPages(app: FastifyInstance, deps: EditionPagesDep
           log.info({ admin: actor?.name, via: actor?.via, action: name, outcome }, `admin: ${name} edition`);
           return back(outcome);
         } catch (error) {
-          if (error instanceof EditionNotFoundError) return back(error.message, true);
+          if (error instanceof EditionNotFoundError) return back(error.message, true, '/admin/editions');
           log.error({ err: error, admin: actor?.name, action: name }, `admin: ${name} edition failed`);
           return back(`Could not ${name} ${date}: ${(error as Error).message}`, true);
         }

@@ -86,7 +86,10 @@ export function SignInPage({ error, next }: { error?: string; next?: unknown }) 
             Sign in
           </button>
         </form>
-        <p className="muted">Scripts can use `Authorization: Bearer $ADMIN_TOKEN` instead.</p>
+        <p className="muted">
+          Or sign in with your browser's <a href="/admin/basic">password prompt</a> (any user name, the token
+          as password). Scripts send <code>Authorization: Bearer $ADMIN_TOKEN</code>.
+        </p>
       </div>
     </Document>
   );
