@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 
 /**
@@ -52,13 +53,23 @@ export async function retryFailed(
 ): Promise<{ reset: number; jobs: number }> {
   const exists = await db.selectFrom('editions').select('status').where('date', '=', date).executeTakeFirst();
   if (!exists) throw new EditionNotFoundError(date);
-  const result = await db
-    .updateTable('deliveries')
-    .set({ state: 'planned', reason: null, updated_at: new Date() })
-    .where('edition_date', '=', date)
-    .where('state', '=', 'failed')
-    .executeTakeFirst();
-  const reset = Number(result.numUpdatedRows);
+  // A batch that failed whole is sent again under its own key: should the provider have taken it
+  // after all, the same key and body make the retry a no-op there. The failed rows of a batch that
+  // partly went out form a batch of their own, under a new key, since the old key now stands for a
+  // different body (the provider would refuse it, and the rows would never go out).
+  const retryTag = `r${Math.floor(Date.now() / 1000)}`;
+  const result = await sql`
+    update deliveries d
+    set state = 'planned', reason = null, updated_at = now(),
+        batch_key = case
+          when exists (
+            select 1 from deliveries o
+            where o.batch_key = d.batch_key and o.edition_date = d.edition_date and o.state <> 'failed'
+          ) then d.batch_key || '-' || ${retryTag}
+          else d.batch_key
+        end
+    where d.edition_date = ${date} and d.state = 'failed'`.execute(db);
+  const reset = Number(result.numAffectedRows ?? 0);
   // A paused edition keeps its retried deliveries planned; resuming sends them.
   const jobs = reset > 0 && exists.status === 'open' ? await queueing.enqueuePlanned(date) : 0;
   return { reset, jobs };
