@@ -52,6 +52,9 @@ function redisBackend(url: string, prefix: string): QueueBackend {
   const connect = (blocking: boolean) => {
     // Workers block on Redis and must wait out a restart rather than fail their commands.
     const redis = new Redis(url, blocking ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 3 });
+    // Connection errors reach callers through the commands that fail (and /healthz); without a
+    // listener ioredis also prints every reconnect attempt as an unhandled error event.
+    redis.on('error', () => {});
     connections.push(redis);
     return redis;
   };
