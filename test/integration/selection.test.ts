@@ -10,40 +10,16 @@ import { preferencesSchema } from '../../src/subscribers/preferences.js';
 import { createSubscriber, recordFeedback } from '../../src/subscribers/subscribers.repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { generatePapers } from '../support/generate.js';
+import { seedPapers } from '../support/seed.js';
 
 let t: TestDatabase;
-
-function row(p: Paper) {
-  return {
-    id: p.id,
-    title: p.title,
-    abstract: p.abstract,
-    authors: JSON.stringify(p.authors),
-    organization: p.organization,
-    organization_name: p.organizationName,
-    published_at: p.publishedAt,
-    listed_on: p.listedOn,
-    upvotes: p.upvotes,
-    comments: p.comments,
-    github_repo: p.githubRepo,
-    github_stars: p.githubStars,
-    project_page: p.projectPage,
-    thumbnail: p.thumbnail,
-    ai_summary: p.aiSummary,
-    ai_keywords: JSON.stringify(p.aiKeywords),
-    source: 'file' as const,
-  };
-}
 
 const today = generatePapers(40, { seed: 1, listedOn: '2026-11-27', idPrefix: '2611' });
 const earlier = generatePapers(40, { seed: 2, listedOn: '2026-11-24', idPrefix: '2610' });
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  await t.db
-    .insertInto('papers')
-    .values([...today, ...earlier].map(row))
-    .execute();
+  await seedPapers(t.db, [...today, ...earlier]);
   await t.db
     .insertInto('editions')
     .values([{ date: '2026-11-24' }, { date: '2026-11-27' }])

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { testConfig } from './config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { seedPapers } from './seed.js';
 
 export interface PublicServer {
   app: FastifyInstance;
@@ -78,28 +79,5 @@ export async function insertSubscriber(
 
 /** Papers straight into the table (what ingestion would have stored). */
 export async function insertPapers(server: PublicServer, papers: Paper[]): Promise<void> {
-  await server.database.db
-    .insertInto('papers')
-    .values(
-      papers.map((p) => ({
-        id: p.id,
-        title: p.title,
-        abstract: p.abstract,
-        authors: JSON.stringify(p.authors),
-        organization: p.organization,
-        organization_name: p.organizationName,
-        published_at: p.publishedAt,
-        listed_on: p.listedOn,
-        upvotes: p.upvotes,
-        comments: p.comments,
-        github_repo: p.githubRepo,
-        github_stars: p.githubStars,
-        project_page: p.projectPage,
-        thumbnail: p.thumbnail,
-        ai_summary: p.aiSummary,
-        ai_keywords: JSON.stringify(p.aiKeywords),
-        source: 'file' as const,
-      })),
-    )
-    .execute();
+  await seedPapers(server.database.db, papers);
 }
