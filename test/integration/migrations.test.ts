@@ -14,6 +14,7 @@ const TABLES = [
   'email_events',
   'feedback',
   'papers',
+  'send_pacing',
   'subscribers',
   'suppressions',
 ];

@@ -3,9 +3,11 @@ import pg from 'pg';
 import { createDb, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
+import { TEST_DATABASE_URL } from './services.js';
+
+export { TEST_DATABASE_URL };
+
 /** The machine's PostgreSQL (not a mock). Each test file gets a fresh database of its own. */
-export const TEST_DATABASE_URL =
-  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   db: Db;

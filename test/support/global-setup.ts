@@ -1,6 +1,5 @@
 import net from 'node:net';
-import { TEST_DATABASE_URL } from './database.js';
-import { TEST_REDIS_URL } from './redis.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from './services.js';
 
 function reachable(url: string, fallbackPort: number): Promise<boolean> {
   const u = new URL(url);

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 
-/** The machine's Redis (not a mock). Each test uses its own key prefix and deletes its keys after. */
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { TEST_REDIS_URL } from './services.js';
 
+export { TEST_REDIS_URL };
+
+/** The machine's Redis (not a mock). Each test uses its own key prefix and deletes its keys after. */
 export function randomPrefix(): string {
   return `pbtest-${randomBytes(5).toString('hex')}`;
 }
