@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createComposer } from '../../src/delivery/compose-digest.js';
 import { planDay } from '../../src/delivery/plan-edition.js';
 import { createResendTransport } from '../../src/delivery/resend.transport.js';
 import { sendBatch } from '../../src/delivery/send-batch.js';
 import type { Transport } from '../../src/delivery/transport.js';
+import { launchChromium } from '../support/browser.js';
 import { testConfig } from '../support/config.js';
 import { type FakeResend, startFakeResend } from '../support/fake-resend.js';
 import { generatePapers } from '../support/generate.js';
@@ -88,17 +89,7 @@ beforeAll(async () => {
   await insertPapers(server, generatePapers(40, { seed: 11, listedOn: EDITION_1, idPrefix: '2610' }));
   await insertPapers(server, generatePapers(40, { seed: 12, listedOn: EDITION_2, idPrefix: '2611' }));
   await server.app.listen({ port, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
