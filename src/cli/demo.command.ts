@@ -82,6 +82,8 @@ function printOutbox(transport: string, dir: string): void {
   const html = readdirSync(dir).find((f) => f.endsWith('.html'));
   console.log(
     `\nPreview: open an .html in a browser (xdg-open ${shown}/${html ?? '<name>.html'}), or an .eml in any mail\n` +
-      'client to see every header (List-Unsubscribe, List-Unsubscribe-Post, the edition and template tags).',
+      'client to see every header (List-Unsubscribe, List-Unsubscribe-Post, the edition and template tags).\n' +
+      'Try another template or day for anyone: npx paperboy preview --email ada@example.org --template modern --out ada.html\n' +
+      'The pages and the operator console: ADMIN_TOKEN=<16+ characters> npx paperboy serve, then open http://localhost:3000/admin',
   );
 }
