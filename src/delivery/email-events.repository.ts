@@ -27,55 +27,96 @@ export interface DeliveryEffect {
   stamp?: DeliveryStamp;
   reason?: string;
   /**
-   * Commit without waiting for the WAL flush (`synchronous_commit = off` for this statement only).
-   * A database crash may then lose the last fraction of a second of such events, never corrupt
-   * anything: fine for opens and clicks, not for bounces and complaints. Has no effect inside a
-   * caller's transaction. @defaultValue false
+   * May commit without waiting for the WAL flush (`synchronous_commit = off`, when every event
+   * written with it is relaxed too). A database crash may then lose the last fraction of a second
+   * of such events, never corrupt anything: fine for opens and clicks, not for bounces and
+   * complaints. Never pass it for a write inside a transaction that does more. @defaultValue false
    */
   relaxed?: boolean;
 }
 
+export interface EventWrite {
+  event: StoredEvent;
+  effect: DeliveryEffect;
+}
+
 /**
- * Stores the event once per svix-id and records it on the delivery Resend's email id points to, in
- * one statement: a replay inserts nothing and so changes nothing. `eventId` is null for a replay.
- * `last_event` only moves forward in Resend's time, since Svix does not promise delivery order.
+ * Stores each event once per svix-id and records it on the delivery Resend's email id points to, in
+ * one statement for the whole batch: a replay inserts nothing and so changes nothing. Answers one
+ * result per input, in order; `eventId` is null for a replay (including the second of two copies
+ * in one batch). `last_event` only moves forward in Resend's time, since Svix does not promise
+ * delivery order. The statement commits without waiting for the disk only when every event in it
+ * is `relaxed`.
  */
-export async function storeEmailEvent(
+export async function storeEmailEvents(
   db: Db,
-  event: StoredEvent,
-  effect: DeliveryEffect,
-): Promise<{ eventId: string | null; deliveryId: string | null }> {
-  const at = sql`coalesce(${event.occurredAt}::timestamptz, now())`;
-  const stamp = effect.stamp
-    ? sql`${sql.ref(effect.stamp)} = coalesce(${sql.ref(`deliveries.${effect.stamp}`)}, ${at}),`
-    : sql``;
-  const reason = effect.reason === undefined ? sql`` : sql`reason = ${effect.reason},`;
-  const result = await sql<{ event_id: string | null; delivery_id: string | null }>`
-    with relaxed as (
-      select set_config('synchronous_commit', 'off', true) where ${effect.relaxed ?? false}
-    ), d as (
-      select id from deliveries where resend_id = ${event.resendEmailId} order by id desc limit 1
+  writes: EventWrite[],
+): Promise<Array<{ eventId: string | null; deliveryId: string | null }>> {
+  // Each payload is already valid JSON: splice it in rather than parse and re-serialise it.
+  const rows = writes.map(
+    ({ event, effect }) =>
+      `{"svix_id":${JSON.stringify(event.svixId)},"type":${JSON.stringify(event.type)},` +
+      `"resend_email_id":${JSON.stringify(event.resendEmailId)},"email":${JSON.stringify(event.email)},` +
+      `"occurred_at":${JSON.stringify(event.occurredAt?.toISOString() ?? null)},` +
+      `"stamp":${JSON.stringify(effect.stamp ?? null)},"reason":${JSON.stringify(effect.reason ?? null)},` +
+      `"track":${effect.track},"payload":${event.payload}}`,
+  );
+  const relaxed = writes.every((w) => w.effect.relaxed);
+  const result = await sql<{ svix_id: string; id: string; delivery_id: string | null }>`
+    with input as (
+      select x.*, coalesce(x.occurred_at, now()) as at
+      from jsonb_to_recordset(${`[${rows.join(',')}]`}::jsonb) as x(
+        svix_id text, type text, resend_email_id text, email text, occurred_at timestamptz,
+        stamp text, reason text, track boolean, payload jsonb)
+    ), relaxed as (
+      select set_config('synchronous_commit', 'off', true) where ${relaxed}
     ), e as (
       insert into email_events (svix_id, type, resend_email_id, delivery_id, email, payload, occurred_at, processed_at)
-      values (${event.svixId}, ${event.type}, ${event.resendEmailId}, (select id from d), ${event.email},
-              ${event.payload}::jsonb, ${event.occurredAt}::timestamptz, now())
+      select x.svix_id, x.type, x.resend_email_id,
+             (select d.id from deliveries d where d.resend_id = x.resend_email_id order by d.id desc limit 1),
+             x.email, x.payload, x.occurred_at, now()
+      from input x order by x.svix_id
       on conflict (svix_id) do nothing
-      returning id, delivery_id
+      returning svix_id, id, delivery_id
+    ), agg as (
+      select e.delivery_id,
+             min(x.at) filter (where x.stamp = 'sent_at') as sent_at,
+             min(x.at) filter (where x.stamp = 'delivered_at') as delivered_at,
+             min(x.at) filter (where x.stamp = 'opened_at') as opened_at,
+             min(x.at) filter (where x.stamp = 'clicked_at') as clicked_at,
+             min(x.at) filter (where x.stamp = 'bounced_at') as bounced_at,
+             min(x.at) filter (where x.stamp = 'complained_at') as complained_at,
+             (array_agg(x.reason order by x.at desc) filter (where x.reason is not null))[1] as reason,
+             (array_agg(x.type order by x.at desc))[1] as last_event,
+             max(x.at) as last_at
+      from e join input x using (svix_id)
+      where e.delivery_id is not null and x.track
+      group by e.delivery_id
     ), u as (
-      update deliveries set
-        ${stamp}
-        ${reason}
-        last_event = case when deliveries.last_event_at is null or deliveries.last_event_at <= ${at}
-                          then ${event.type} else deliveries.last_event end,
-        last_event_at = greatest(deliveries.last_event_at, ${at}),
+      update deliveries d set
+        sent_at = coalesce(d.sent_at, agg.sent_at),
+        delivered_at = coalesce(d.delivered_at, agg.delivered_at),
+        opened_at = coalesce(d.opened_at, agg.opened_at),
+        clicked_at = coalesce(d.clicked_at, agg.clicked_at),
+        bounced_at = coalesce(d.bounced_at, agg.bounced_at),
+        complained_at = coalesce(d.complained_at, agg.complained_at),
+        reason = coalesce(agg.reason, d.reason),
+        last_event = case when d.last_event_at is null or d.last_event_at <= agg.last_at
+                          then agg.last_event else d.last_event end,
+        last_event_at = greatest(d.last_event_at, agg.last_at),
         updated_at = now()
-      from e where deliveries.id = e.delivery_id and ${effect.track}
-      returning deliveries.id
+      from agg where d.id = agg.delivery_id
+      returning d.id
     )
-    select (select id from e) as event_id, coalesce((select id from u), (select delivery_id from e)) as delivery_id,
-           (select count(*) from relaxed) as relaxed`.execute(db);
-  const row = result.rows[0];
-  return { eventId: row?.event_id ?? null, deliveryId: row?.delivery_id ?? null };
+    select e.svix_id, e.id, e.delivery_id, (select count(*) from relaxed) as relaxed from e`.execute(db);
+  const stored = new Map(result.rows.map((r) => [r.svix_id, r]));
+  const seen = new Set<string>();
+  return writes.map(({ event }) => {
+    // The first of two copies in one batch is the one stored; the second is a replay.
+    const row = seen.has(event.svixId) ? undefined : stored.get(event.svixId);
+    seen.add(event.svixId);
+    return { eventId: row?.id ?? null, deliveryId: row?.delivery_id ?? null };
+  });
 }
 
 /** Bounce `type` values that mean "try again later" rather than "this address does not exist". */
@@ -100,9 +141,12 @@ export async function countSoftBounces(db: Db, email: string, windowDays: number
 }
 
 /**
- * Serialises the soft-bounce count of one address: without it two delays arriving together would
- * each count the other out and the limit could be passed without suppressing. Held to commit.
+ * Serialises the soft-bounce counts of these addresses: without it two delays arriving together
+ * would each count the other out and the limit could be passed without suppressing. Held to
+ * commit; taken in sorted order, so two transactions locking overlapping sets cannot deadlock.
  */
-export async function lockAddress(db: Db, email: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`email:${email}`}))`.execute(db);
+export async function lockAddresses(db: Db, emails: string[]): Promise<void> {
+  const keys = [...new Set(emails)].sort().map((email) => `email:${email}`);
+  if (keys.length === 0) return;
+  await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${keys}::text[]) as k`.execute(db);
 }

@@ -3,12 +3,13 @@ import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { findSubscriberByEmail, setStatus } from '../subscribers/subscribers.repository.js';
 import { type SuppressionReason, suppress } from '../subscribers/suppressions.repository.js';
-import type { EventBatcher } from './email-events.batch.js';
+import { createMicroBatcher } from './email-events.batch.js';
 import {
   countSoftBounces,
   type DeliveryEffect,
-  lockAddress,
-  storeEmailEvent,
+  lockAddresses,
+  type StoredEvent,
+  storeEmailEvents,
   TRANSIENT_BOUNCE,
 } from './email-events.repository.js';
 import { isRecord, type ResendEvent } from './resend-webhook.js';
@@ -103,21 +104,50 @@ const EFFECTS: Record<EventKind, DeliveryEffect> = {
   ignored: { track: false, relaxed: true },
 };
 
+/** What the policy acts on; the other kinds are only recorded. */
+const POLICY_KINDS: ReadonlySet<EventKind> = new Set([
+  'hard_bounce',
+  'soft_bounce',
+  'delayed',
+  'complaint',
+  'suppressed',
+]);
+
+export interface VerifiedEvent {
+  svixId: string;
+  event: ResendEvent;
+  /** The body exactly as signed (valid JSON; stored as jsonb). */
+  rawBody: string;
+}
+
+interface PreparedEvent {
+  kind: EventKind;
+  effect: DeliveryEffect;
+  stored: StoredEvent;
+  event: ResendEvent;
+}
+
+export type EventRecorder = (input: VerifiedEvent) => Promise<EventOutcome>;
+
 /**
- * Stores a verified event once (by svix-id) and applies the policy in the same short transaction,
- * so a crash leaves either both or neither and Resend's retry finishes the job.
+ * Records verified events: each is stored once (by svix-id) and the policy applied to it. Events
+ * arriving together are written together — one statement for all of them, and when any needs the
+ * policy, one transaction that also applies it — so a crash leaves either both or neither and
+ * Resend's retry finishes the job, and the disk is flushed once per batch rather than per bounce.
+ * A batch of tracking events alone commits without waiting for the flush (see `relaxed`).
  */
-export async function recordEmailEvent(
-  db: Db,
-  policy: EmailEventPolicy,
-  logger: Logger,
-  input: { svixId: string; event: ResendEvent; rawBody: string },
-  /** Groups tracking events arriving together into one statement (the web server passes one). */
-  batcher?: EventBatcher,
-): Promise<EventOutcome> {
-  const { event, svixId } = input;
+export function createEventRecorder(db: Db, policy: EmailEventPolicy, logger: Logger): EventRecorder {
+  const record = createMicroBatcher((batch: PreparedEvent[]) => recordBatch(db, policy, batch));
+  return async (input) => {
+    const prepared = prepare(input);
+    const outcome = await record(prepared);
+    report(logger, prepared, outcome);
+    return outcome;
+  };
+}
+
+function prepare({ svixId, event, rawBody }: VerifiedEvent): PreparedEvent {
   const kind = classifyEvent(event);
-  const email = recipient(event.data);
   const effect =
     kind === 'failed'
       ? { ...EFFECTS.failed, reason: clip(text(event.data, 'failed', 'reason') ?? 'failed') }
@@ -126,44 +156,68 @@ export async function recordEmailEvent(
     svixId,
     type: event.type,
     resendEmailId: text(event.data, 'email_id') ?? null,
-    email,
-    payload: input.rawBody,
+    email: recipient(event.data),
+    payload: rawBody,
     occurredAt: timestamp(event.created_at),
   };
-  const needsPolicy = ['hard_bounce', 'soft_bounce', 'delayed', 'complaint', 'suppressed'].includes(kind);
-  const run = async (tx: Db): Promise<EventOutcome> => {
-    const { eventId, deliveryId } =
-      batcher && effect.relaxed
-        ? await batcher.store(stored, effect)
-        : await storeEmailEvent(tx, stored, effect);
-    const outcome: EventOutcome = { duplicate: eventId === null, kind, deliveryId, effects: [] };
-    if (outcome.duplicate || !needsPolicy) return outcome;
-    if (!email) {
-      logger.warn(
-        { svixId, type: event.type },
-        'webhook event names no recipient address: policy not applied',
-      );
-      return outcome;
+  return { kind, effect, stored, event };
+}
+
+async function recordBatch(
+  db: Db,
+  policy: EmailEventPolicy,
+  batch: PreparedEvent[],
+): Promise<EventOutcome[]> {
+  const run = async (tx: Db) => {
+    const stored = await storeEmailEvents(
+      tx,
+      batch.map((p) => ({ event: p.stored, effect: p.effect })),
+    );
+    const outcomes: EventOutcome[] = batch.map((p, i) => ({
+      duplicate: stored[i]!.eventId === null,
+      kind: p.kind,
+      deliveryId: stored[i]!.deliveryId,
+      effects: [],
+    }));
+    const due = batch.flatMap((p, i) =>
+      !outcomes[i]!.duplicate && POLICY_KINDS.has(p.kind) && p.stored.email ? [i] : [],
+    );
+    await lockAddresses(
+      tx,
+      due.filter((i) => isSoft(batch[i]!.kind)).map((i) => batch[i]!.stored.email!),
+    );
+    for (const i of due) {
+      const p = batch[i]!;
+      await applyPolicy(tx, policy, p.kind, p.stored.email!, p.event, outcomes[i]!);
     }
-    await applyPolicy(tx, policy, kind, email, event, outcome);
-    if (outcome.effects.length)
-      logger.info({ svixId, kind, email, effects: outcome.effects }, 'email event applied');
-    return outcome;
+    return outcomes;
   };
-  const outcome = needsPolicy ? await db.transaction().execute((tx) => run(tx)) : await run(db);
-  if (kind === 'failed' && !outcome.duplicate) {
+  return batch.some((p) => POLICY_KINDS.has(p.kind)) ? db.transaction().execute(run) : run(db);
+}
+
+/** The logs an event earns once it is recorded. */
+function report(logger: Logger, p: PreparedEvent, outcome: EventOutcome): void {
+  if (outcome.duplicate) return;
+  const { svixId, email, resendEmailId } = p.stored;
+  if (POLICY_KINDS.has(p.kind) && !email) {
+    logger.warn(
+      { svixId, type: p.event.type },
+      'webhook event names no recipient address: policy not applied',
+    );
+  }
+  if (outcome.effects.length) {
+    logger.info({ svixId, kind: p.kind, email, effects: outcome.effects }, 'email event applied');
+  }
+  if (p.kind === 'failed') {
     logger.error(
-      {
-        svixId,
-        resendEmailId: stored.resendEmailId,
-        email,
-        deliveryId: outcome.deliveryId,
-        reason: effect.reason,
-      },
+      { svixId, resendEmailId, email, deliveryId: outcome.deliveryId, reason: p.effect.reason },
       'Resend failed to send an email',
     );
   }
-  return outcome;
+}
+
+function isSoft(kind: EventKind): boolean {
+  return kind === 'soft_bounce' || kind === 'delayed';
 }
 
 async function applyPolicy(
@@ -194,8 +248,9 @@ async function applyPolicy(
     const type = text(event.data, 'suppressed', 'type');
     const message = text(event.data, 'suppressed', 'message') ?? 'suppressed by Resend';
     await add('provider', type ? `${type}: ${message}` : message);
-  } else if (kind === 'soft_bounce' || kind === 'delayed') {
-    await lockAddress(tx, email);
+  } else if (isSoft(kind)) {
+    // The batch holds this address's lock (lockAddresses), so this count sees every other
+    // transaction's delays for it that committed first.
     const count = await countSoftBounces(tx, email, policy.softBounceWindowDays);
     if (count >= policy.softBounceLimit) {
       await add(

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { createEventBatcher } from '../delivery/email-events.batch.js';
-import { emailEventPolicy, recordEmailEvent } from '../delivery/email-events.service.js';
+import { createEventRecorder, emailEventPolicy } from '../delivery/email-events.service.js';
 import { resendWebhookVerifier } from '../delivery/resend-webhook.js';
 import { webhookEvents } from '../metrics.js';
 
@@ -10,16 +9,15 @@ const BODY_LIMIT = 256 * 1024;
 
 /**
  * `POST /webhooks/resend`: Resend's delivery events, verified on the raw body and stored once per
- * svix-id. The work per event is a few row updates in one transaction (tracking events arriving
- * together share one statement), so it is done inline and answered once committed; Resend retries
- * anything but a 2xx, which makes a failed write safe.
+ * svix-id. The work per event is a few row updates, and events arriving together share one
+ * statement and one transaction (src/delivery/email-events.service.ts), so it is done inline and
+ * answered once committed; Resend retries anything but a 2xx, which makes a failed write safe.
  */
 export async function webhookRoutes(app: FastifyInstance, options: { ctx: AppContext }): Promise<void> {
   const { config, db, logger } = options.ctx;
   const secret = config.resend.webhookSecret;
   const verify = secret ? resendWebhookVerifier(secret) : undefined;
-  const policy = emailEventPolicy(config);
-  const batcher = createEventBatcher(db);
+  const record = createEventRecorder(db, emailEventPolicy(config), logger);
   if (!verify) {
     logger.warn('RESEND_WEBHOOK_SECRET is not set: webhooks are off (POST /webhooks/resend answers 503)');
   }
@@ -45,17 +43,7 @@ export async function webhookRoutes(app: FastifyInstance, options: { ctx: AppCon
       return reply.code(result.status).send({ error: result.reason });
     }
     webhookEvents.inc({ type: result.event.type }); // metrics (src/metrics.ts)
-    const outcome = await recordEmailEvent(
-      db,
-      policy,
-      logger,
-      {
-        svixId: result.svixId,
-        event: result.event,
-        rawBody: body,
-      },
-      batcher,
-    );
+    const outcome = await record({ svixId: result.svixId, event: result.event, rawBody: body });
     return { ok: true, duplicate: outcome.duplicate };
   });
 }

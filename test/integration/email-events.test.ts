@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
-import { createEventBatcher } from '../../src/delivery/email-events.batch.js';
+import { createEventRecorder, emailEventPolicy } from '../../src/delivery/email-events.service.js';
 import { buildServer } from '../../src/http/server.js';
 import { listSuppressions, suppressedAmong } from '../../src/subscribers/suppressions.repository.js';
 import { testConfig } from '../support/config.js';
@@ -288,55 +288,92 @@ describe('delivery delays and transient bounces', () => {
   });
 });
 
-describe('tracking events written together', () => {
-  it('store the good events of a batch when one of them cannot be stored', async () => {
-    const batcher = createEventBatcher(t.db);
-    const store = (svixId: string, payload: string) =>
-      batcher.store(
-        { svixId, type: 'email.opened', resendEmailId: null, email: null, payload, occurredAt: null },
-        { track: true, stamp: 'opened_at', relaxed: true },
-      );
-    const [good, bad] = await Promise.allSettled([
-      store('mixed-good', JSON.stringify(resendEvent('email.opened'))),
-      store('mixed-bad', '{"type":"email.opened","data":{"subject":"a\\u0000b"}}'),
+describe('events written together', () => {
+  const recorder = () => {
+    const { ctx } = webhookContext(t, testConfig());
+    return createEventRecorder(t.db, emailEventPolicy(ctx.config), ctx.logger);
+  };
+  const verified = (svixId: string, body: string) => ({
+    svixId,
+    event: JSON.parse(body) as { type: string },
+    rawBody: body,
+  });
+
+  it('store the good events of a batch, a bounce among them, when one of them cannot be stored', async () => {
+    const record = recorder();
+    const d = await sentDigest();
+    const bounce = resendEvent('email.bounced', { emailId: d.resendId, to: d.email });
+    const [good, bad, bounced] = await Promise.allSettled([
+      record(verified('mixed-good', JSON.stringify(resendEvent('email.opened')))),
+      record(verified('mixed-bad', '{"type":"email.opened","data":{"subject":"a\\u0000b"}}')),
+      record(verified('mixed-bounce', JSON.stringify(bounce))),
     ]);
-    expect(good.status === 'fulfilled' && good.value.eventId !== null).toBe(true);
+    expect(good.status === 'fulfilled' && !good.value.duplicate).toBe(true);
     expect(bad.status).toBe('rejected');
+    expect(bounced.status === 'fulfilled' && bounced.value.effects).toEqual(['suppressed']);
     const stored = await t.db
       .selectFrom('email_events')
       .select('svix_id')
       .where('svix_id', 'like', 'mixed-%')
+      .orderBy('svix_id')
       .execute();
-    expect(stored).toEqual([{ svix_id: 'mixed-good' }]);
+    expect(stored).toEqual([{ svix_id: 'mixed-bounce' }, { svix_id: 'mixed-good' }]);
+    expect(await suppressed(d.email)).toBe(true);
+    expect((await delivery(d.deliveryId)).bounced_at).not.toBeNull();
+  });
+
+  it('apply the policy to each address of one batch: a complaint, a hard bounce and delays', async () => {
+    const record = recorder();
+    const [complainer, bouncer, slow] = [await sentDigest(), await sentDigest(), await sentDigest()];
+    const post = (svixId: string, type: string, d: typeof slow, data?: Record<string, unknown>) =>
+      record(verified(svixId, JSON.stringify(resendEvent(type, { emailId: d.resendId, to: d.email, data }))));
+    const results = await Promise.all([
+      post('policy-1', 'email.complained', complainer),
+      post('policy-2', 'email.delivered', bouncer),
+      post('policy-3', 'email.bounced', bouncer, { bounce: { type: 'Permanent' } }),
+      post('policy-4', 'email.delivery_delayed', slow),
+      post('policy-5', 'email.delivery_delayed', slow),
+      post('policy-3', 'email.bounced', bouncer, { bounce: { type: 'Permanent' } }),
+    ]);
+    expect(results.map((r) => [r.kind, r.duplicate, r.effects])).toEqual([
+      ['complaint', false, ['unsubscribed', 'suppressed']],
+      ['delivered', false, []],
+      ['hard_bounce', false, ['suppressed']],
+      ['delayed', false, []],
+      ['delayed', false, []],
+      ['hard_bounce', true, []],
+    ]);
+    expect((await subscriber(complainer.subscriberId)).status).toBe('unsubscribed');
+    expect((await delivery(complainer.deliveryId)).complained_at).not.toBeNull();
+    expect(await suppressed(bouncer.email)).toBe(true);
+    expect(await suppressed(slow.email)).toBe(false);
+    await post('policy-6', 'email.delivery_delayed', slow);
+    expect((await suppression(slow.email))?.reason).toBe('soft_bounce_limit');
   });
 
   it('apply several events for one delivery in one batch, and tell first copies from replays', async () => {
     const d = await sentDigest();
-    const batcher = createEventBatcher(t.db);
-    const event = (
-      svixId: string,
-      type: string,
-      minutes: number,
-      stamp: 'delivered_at' | 'opened_at' | 'clicked_at',
-    ) => {
-      const at = minutesAgo(minutes);
-      const body = JSON.stringify(resendEvent(type, { emailId: d.resendId, to: d.email, createdAt: at }));
-      return batcher.store(
-        { svixId, type, resendEmailId: d.resendId, email: d.email, payload: body, occurredAt: at },
-        { track: true, stamp, relaxed: true },
+    const record = recorder();
+    const event = (svixId: string, type: string, minutes: number) =>
+      record(
+        verified(
+          svixId,
+          JSON.stringify(
+            resendEvent(type, { emailId: d.resendId, to: d.email, createdAt: minutesAgo(minutes) }),
+          ),
+        ),
       );
-    };
-    const earlier = await event('batch-0', 'email.delivered', 50, 'delivered_at');
-    expect(earlier.eventId).not.toBeNull();
+    const earlier = await event('batch-0', 'email.delivered', 50);
+    expect(earlier.duplicate).toBe(false);
     const results = await Promise.all([
-      event('batch-1', 'email.delivered', 30, 'delivered_at'),
-      event('batch-2', 'email.opened', 10, 'opened_at'),
-      event('batch-3', 'email.opened', 20, 'opened_at'),
-      event('batch-4', 'email.clicked', 5, 'clicked_at'),
-      event('batch-2', 'email.opened', 10, 'opened_at'),
-      event('batch-0', 'email.delivered', 50, 'delivered_at'),
+      event('batch-1', 'email.delivered', 30),
+      event('batch-2', 'email.opened', 10),
+      event('batch-3', 'email.opened', 20),
+      event('batch-4', 'email.clicked', 5),
+      event('batch-2', 'email.opened', 10),
+      event('batch-0', 'email.delivered', 50),
     ]);
-    expect(results.map((r) => r.eventId !== null)).toEqual([true, true, true, true, false, false]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, false, false, true, true]);
     expect(results[0]!.deliveryId).toBe(d.deliveryId);
     const row = await delivery(d.deliveryId);
     const near = (a: Date | null, minutes: number) =>
