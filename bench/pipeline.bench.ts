@@ -1,9 +1,10 @@
-// `npm run bench -- pipeline [--subscribers N] [--papers P] [--rate R] [--rate-seconds S] [--concurrency C]`
+// `npm run bench -- pipeline [--subscribers N] [--papers P] [--rate R] [--rate-seconds S] [--concurrency C]
+//   [--workers W] [--heap-mb M] [--cpu-prof DIR]`
 // plan → rank → render → send to a local fake Resend, through BullMQ on Redis, in one process.
 // Part 1: no rate limit: emails/s, total time and peak RSS at 10k and at N subscribers.
 // Part 2: the fake limited to R requests/s: throughput against the ideal R × 100 emails/s.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     workers: { type: 'string', default: '2' },
     'heap-mb': { type: 'string', default: '256' },
+    // Write each worker's V8 CPU profile into this folder (open them in Chrome's DevTools).
+    'cpu-prof': { type: 'string' },
   },
 });
 const N = Number(values.subscribers);
@@ -47,16 +50,22 @@ const TOPICS = [
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 const workerFile = fileURLToPath(new URL('../workers/worker.ts', import.meta.url));
 
+const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+
 /** Worker processes (one per core), as in production; the fake Resend stays in this process. */
 function startWorkerProcesses(env: Record<string, string>): {
   children: ChildProcess[];
   stop(): Promise<void>;
 } {
   const children = Array.from({ length: Number(values.workers) }, () =>
-    spawn(process.execPath, [`--max-old-space-size=${values['heap-mb']}`, '--import', 'tsx', workerFile], {
-      env: { ...process.env, ...env },
-      stdio: 'inherit',
-    }),
+    spawn(
+      process.execPath,
+      [`--max-old-space-size=${values['heap-mb']}`, ...profile, '--import', 'tsx', workerFile],
+      {
+        env: { ...process.env, ...env },
+        stdio: 'inherit',
+      },
+    ),
   );
   return {
     children,
@@ -83,6 +92,31 @@ function peakRss(pid: number | undefined): number {
   }
 }
 const maxPeak = (children: ChildProcess[]) => Math.max(...children.map((c) => peakRss(c.pid)));
+
+/** CPU time (µs) used so far: the worker processes, this process (the fake Resend), PostgreSQL, Redis. */
+function cpuSplit(children: ChildProcess[]): Record<'workers' | 'fake' | 'postgres' | 'redis', number> {
+  const ticks = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, USER_HZ = 100
+  };
+  const workerPids = new Set(children.map((c) => String(c.pid)));
+  const split = { workers: 0, fake: 0, postgres: 0, redis: 0 };
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (workerPids.has(pid)) split.workers += ticks(stat);
+    else if (name === 'postgres') split.postgres += ticks(stat);
+    else if (name.startsWith('redis-server')) split.redis += ticks(stat);
+  }
+  const own = process.cpuUsage();
+  split.fake = own.user + own.system;
+  return split;
+}
 
 const t = await createTestDatabase({ max: 20 });
 const fake = await startFakeResend({ lean: true });
@@ -122,6 +156,7 @@ try {
   let workers = startWorkerProcesses(env);
 
   // Part 1: no rate limit.
+  const cpuBefore = cpuSplit(workers.children);
   s = Date.now();
   await enqueuePlanDay(backend, D);
   let rss10k = 0;
@@ -137,6 +172,7 @@ try {
   }
   const totalMs = Date.now() - s;
   const rssN = maxPeak(workers.children);
+  const cpuAfter = cpuSplit(workers.children);
   const summary = await editionSummary(t.db, D);
   const emailsPerS = fake.emails.length / (totalMs / 1000);
   console.log(
@@ -145,6 +181,16 @@ try {
   console.log(
     `  ${values.workers} worker processes (heap cap ${values['heap-mb']} MB); first ${Math.min(10_000, N)} in ${(at10k / 1000).toFixed(1)} s, ` +
       `peak RSS per worker ${mb(rss10k)} MB; all ${N}: ${mb(rssN)} MB`,
+  );
+  const perEmail = Object.fromEntries(
+    Object.entries(cpuAfter).map(([k, v]) => [
+      k,
+      Math.round((v - cpuBefore[k as keyof typeof cpuBefore]) / N),
+    ]),
+  ) as Record<keyof typeof cpuAfter, number>;
+  console.log(
+    `  CPU per email: workers ${perEmail.workers} µs, fake Resend (this process) ${perEmail.fake} µs, ` +
+      `PostgreSQL ${perEmail.postgres} µs, Redis ${perEmail.redis} µs`,
   );
   console.log(
     '  baseline: listmonk sends 100 emails/s by default; goal ≥ 2,000 emails/s, RSS ≤ 400 MB and flat',
@@ -198,6 +244,9 @@ try {
       total_s: Number((totalMs / 1000).toFixed(1)),
       rss_mb_10k: mb(rss10k),
       rss_mb_100k: mb(rssN),
+      cpu_us_per_email_workers: perEmail.workers,
+      cpu_us_per_email_fake: perEmail.fake,
+      cpu_us_per_email_postgres: perEmail.postgres,
       rate_limit_rps: R,
       rate_limit_emails_per_s: Math.round(sent / spanS),
       rate_limit_utilization: Number(utilization.toFixed(3)),

@@ -229,6 +229,7 @@ const samplePaper: PaperView = {
   summary: 'A planning method that lets teams of agents share tools, improving web tasks by 12%.',
   codeUrl: 'https://github.com/example/agents',
   codeLabel: 'Code ★ 1.2k',
+  codeStars: '1.2k',
   projectUrl: 'https://example.org/agents',
 };
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { confirmLink, subscriberLinks } from '../links/links.js';
 import type { Subscriber } from '../subscribers/subscribers.repository.js';
 import { confirmSubscription, giveFeedback, unsubscribe } from '../subscribers/subscription.service.js';
@@ -148,16 +148,38 @@ export function linkRoutes(app: FastifyInstance, deps: PublicDeps): void {
   });
 
   // A GET records it (the link is in an email, one click, no page in between); the same click
-  // twice changes nothing, and the latest of more/less wins.
+  // twice changes nothing, and the latest of more/less wins. The token names the subscriber (one
+  // per email, not one per paper: signing twenty links per digest was most of its render time);
+  // the paper and the choice follow it in the path, so whoever holds the link can only give that
+  // subscriber's feedback, on a paper that exists.
+  app.get<{ Params: { token: string; paper: string; value: string } }>(
+    '/feedback/:token/:paper/:value',
+    async (request, reply) => {
+      const { token, paper, value } = request.params;
+      const link = await deps.resolve(token, 'feedback');
+      if (!link || link.claims.subject !== undefined || (value !== 'more' && value !== 'less')) {
+        return deps.notFound(reply);
+      }
+      return feedbackPage(reply, link.subscriber, paper, value);
+    },
+  );
+
+  // Links from digests sent before the one-token form: the paper and the choice are in the token.
   app.get<TokenParams>('/feedback/:token', async (request, reply) => {
     const link = await deps.resolve(request.params.token, 'feedback');
-    const subject = link?.claims.subject ?? '';
-    const match = /^(.+):(more|less)$/.exec(subject);
+    const match = /^(.+):(more|less)$/.exec(link?.claims.subject ?? '');
     if (!link || !match) return deps.notFound(reply);
     const [, paperId, value] = match as unknown as [string, string, 'more' | 'less'];
-    if (!(await giveFeedback(deps.db, link.subscriber, paperId, value))) {
-      return deps.notFound(reply);
-    }
+    return feedbackPage(reply, link.subscriber, paperId, value);
+  });
+
+  async function feedbackPage(
+    reply: FastifyReply,
+    subscriber: Subscriber,
+    paperId: string,
+    value: 'more' | 'less',
+  ) {
+    if (!(await giveFeedback(deps.db, subscriber, paperId, value))) return deps.notFound(reply);
     return deps.sendPage(
       reply,
       MessagePage({
@@ -169,11 +191,11 @@ export function linkRoutes(app: FastifyInstance, deps: PublicDeps): void {
               Noted: {value === 'more' ? 'more' : 'fewer'} papers like this one, from your next digest on.
             </p>
             <p>
-              <a href={preferencesPath(link.subscriber)}>Your preferences</a>
+              <a href={preferencesPath(subscriber)}>Your preferences</a>
             </p>
           </>
         ),
       }),
     );
-  });
+  }
 }

@@ -29,13 +29,17 @@ export function subscriberLinks(
   const secrets = linkSecrets(config);
   const base = config.publicUrl;
   const claims = { subscriberId: subscriber.id, version: subscriber.tokenVersion };
+  // One feedback token for every paper: the paper and the choice are plain path segments after it.
+  let feedbackBase: string | undefined;
   return {
     preferences: `${base}/preferences/${signToken(secrets, { ...claims, purpose: 'preferences' })}`,
     unsubscribe: `${base}/unsubscribe/${signToken(secrets, { ...claims, purpose: 'unsubscribe' })}`,
     viewInBrowser: (date) =>
       `${base}/view/${signToken(secrets, { ...claims, purpose: 'view', subject: date })}`,
-    feedback: (paperId, value) =>
-      `${base}/feedback/${signToken(secrets, { ...claims, purpose: 'feedback', subject: `${paperId}:${value}` })}`,
+    feedback: (paperId, value) => {
+      feedbackBase ??= `${base}/feedback/${signToken(secrets, { ...claims, purpose: 'feedback' })}`;
+      return `${feedbackBase}/${encodeURIComponent(paperId)}/${value}`;
+    },
   };
 }
 

@@ -21,7 +21,10 @@ export interface PaperView {
   /** The AI one-liner, else the abstract (full or short as preferred), else ''. */
   summary: string;
   codeUrl: string;
+  /** "Code ★ 1.2k" */
   codeLabel: string;
+  /** The repository's stars, short ("1.2k"), or ''. */
+  codeStars: string;
   projectUrl: string;
 }
 
@@ -106,6 +109,7 @@ export function paperView(paper: Paper, abstracts: Preferences['abstracts']): Pa
     summary: summaryFor(paper, abstracts),
     codeUrl,
     codeLabel: codeUrl && paper.githubStars ? `Code ★ ${shortCount(paper.githubStars)}` : 'Code',
+    codeStars: codeUrl && paper.githubStars ? shortCount(paper.githubStars) : '',
     projectUrl: safeUrl(paper.projectPage) ?? '',
   };
 }

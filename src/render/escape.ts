@@ -18,6 +18,28 @@ export function escapeHtml(text: string): string {
   return text.replace(ESCAPE_ALL, (c) => ESCAPES[c] as string);
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at NUL on purpose
+const NON_ASCII = /[^\u0000-\u007f]/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at NUL on purpose
+const NON_ASCII_ALL = /[^\u0000-\u007f]/gu;
+
+/**
+ * The HTML with every character beyond ASCII written as a numeric character reference (emoji,
+ * accents, CJK alike): the same page, whatever charset a mail client assumes, and a string V8 keeps
+ * at one byte per character, so the JSON sent to Resend is built, encoded and parsed at half the
+ * cost. Safe in text and attribute values; not in <style> or <script>, which the digest templates
+ * keep ASCII.
+ */
+export function asciiHtml(html: string): string {
+  if (!NON_ASCII.test(html)) return html;
+  return html.replace(NON_ASCII_ALL, (c) => `&#${c.codePointAt(0)};`);
+}
+
+/** Escaped text (escapeHtml) in ASCII (asciiHtml). */
+export function escapeHtmlAscii(text: string): string {
+  return asciiHtml(escapeHtml(text));
+}
+
 /** The URL when it is an absolute http(s) URL, else null: nothing else may become a link. */
 // A URL made only of these characters needs no parsing to be known safe (our own signed links).
 const PLAIN_HTTP_URL = /^https?:\/\/[a-z0-9.-]+(?::\d+)?(?:\/[\w\-.~!$&'()*+,;=:@%/?#]*)?$/;

@@ -1,10 +1,11 @@
-import { escapeHtml } from './escape.js';
+import { escapeHtmlAscii } from './escape.js';
 
 /**
  * A tiny mustache-like template language for the .mjml templates, escaping by default:
  * `{{name}}` inserts escaped text, `{{#name}}…{{/name}}` repeats for each item of an array or
  * shows once when the value is truthy, `{{^name}}…{{/name}}` shows when it is falsy or empty.
- * There is no unescaped form: templates hold all the markup, values are always text.
+ * There is no unescaped form: templates hold all the markup, values are always text, and are
+ * written in ASCII (characters beyond it as numeric references, see asciiHtml).
  *
  * Because MJML copies the content of `<mj-text>` and its attribute values through unchanged, a
  * template can be filled before compiling (the naive path) or compiled first and filled after (the
@@ -67,7 +68,7 @@ export function renderNodes(nodes: TemplateNode[], stack: Context[]): string {
     if (typeof node === 'string') out += node;
     else if (node.kind === 'var') {
       const value = lookup(stack, node.name);
-      if (value !== undefined && value !== null) out += escapeHtml(String(value));
+      if (value !== undefined && value !== null) out += escapeHtmlAscii(String(value));
     } else {
       const value = lookup(stack, node.name);
       if (node.inverted) {
@@ -101,7 +102,7 @@ export function partial(nodes: TemplateNode[], known: Context): TemplateNode[] {
     }
     const value = known[node.name];
     if (node.kind === 'var') {
-      if (value !== undefined && value !== null) push(escapeHtml(String(value)));
+      if (value !== undefined && value !== null) push(escapeHtmlAscii(String(value)));
       continue;
     }
     if (typeof value === 'object' && value !== null)

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import mjml2html from 'mjml';
+import { asciiHtml } from './escape.js';
 import {
   type Context,
   parseTemplate,
@@ -31,8 +32,10 @@ export function mjmlTemplate(name: string): TemplateNode[] {
 }
 
 /**
- * MJML → HTML, strict. Not minified: MJML 5's CSS minifier breaks on Node 20, and the output
- * stays readable for people debugging an email.
+ * MJML → HTML, strict. Not minified (MJML 5's CSS minifier breaks on Node 20), but each line's
+ * indentation is dropped: a sixth of the bytes of every digest, and nothing a reader sees, since
+ * HTML shows any run of whitespace as one space (the templates have no <pre>). Lines stay lines,
+ * so the output is still readable when debugging an email.
  */
 export async function compileMjml(source: string, where: string): Promise<string> {
   const result = await mjml2html(source, { validationLevel: 'strict', minify: false, keepComments: false });
@@ -40,8 +43,14 @@ export async function compileMjml(source: string, where: string): Promise<string
     const first = result.errors[0]!;
     throw new MjmlError(`${where}: ${first.formattedMessage ?? first.message}`);
   }
-  return result.html;
+  return result.html.replace(INDENTED_LINE_BREAK, '\n');
 }
+
+/**
+ * A line break with the spaces and tabs around it. Blank lines stay: a section left empty must
+ * leave the same bytes whether it was filled before compiling (naive path) or after (fast path).
+ */
+const INDENTED_LINE_BREAK = /[ \t]*\n[ \t]*/g;
 
 /** The reference path: fill the template, then compile it. ~12 ms per email. */
 export async function renderMjmlNaive(name: string, context: Context): Promise<string> {
@@ -83,7 +92,7 @@ export async function compileMjmlTemplate(name: string, structure: Context): Pro
   const where = `templates/${name}.mjml`;
   const nodes = partial(mjmlTemplate(name), structure);
   const [h0, h1, h2] = await Promise.all(
-    [0, 1, 2].map((n) => compileMjml(serialize(withPaperCopies(nodes, n)), where)),
+    [0, 1, 2].map(async (n) => asciiHtml(await compileMjml(serialize(withPaperCopies(nodes, n)), where))),
   );
   const blockLength = h1!.length - h0!.length;
   const start = Math.min(commonPrefix(h0!, h1!), h0!.length);

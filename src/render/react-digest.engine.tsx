@@ -1,6 +1,7 @@
 import ModernDigest, { ModernPaper } from '../../templates/modern.email.js';
 import { getOrCreate } from './cache.js';
 import type { DigestView, PaperExtras, PaperView } from './digest-view.js';
+import { asciiHtml } from './escape.js';
 import type { Context, TemplateNode } from './mini-template.js';
 import { partial } from './mini-template.js';
 import { renderReact, renderReactFragment } from './react.engine.js';
@@ -49,11 +50,11 @@ function holes(html: string): TemplateNode[] {
   const nodes: TemplateNode[] = [];
   let last = 0;
   for (const m of html.matchAll(SENTINEL)) {
-    if (m.index > last) nodes.push(html.slice(last, m.index));
+    if (m.index > last) nodes.push(asciiHtml(html.slice(last, m.index)));
     nodes.push({ kind: 'var', name: m[1]! });
     last = m.index + m[0].length;
   }
-  if (last < html.length) nodes.push(html.slice(last));
+  if (last < html.length) nodes.push(asciiHtml(html.slice(last)));
   if (nodes.some((n) => typeof n === 'string' && (n.includes(OPEN) || n.includes(CLOSE)))) {
     throw new Error('modern template: a value was changed by the template (sentinel cut apart)');
   }

@@ -5,6 +5,7 @@ import { getOrCreate } from './cache.js';
 import type { DigestInput, RenderedEmail } from './digest.types.js';
 import { digestText } from './digest-text.js';
 import { digestView, type PaperView, paperView } from './digest-view.js';
+import { asciiHtml } from './escape.js';
 import { type Context, renderNodes } from './mini-template.js';
 import { digestTemplates } from './template-registry.js';
 
@@ -16,7 +17,7 @@ function engineFor(input: DigestInput) {
 
 /**
  * The reference render: every email compiled from scratch (~12 ms with MJML). The fast path must
- * give the same bytes; keep this one simple.
+ * give the same bytes; keep this one simple. Both write the HTML in ASCII (asciiHtml).
  */
 export async function renderDigestNaive(input: DigestInput): Promise<RenderedEmail> {
   const engine = engineFor(input);
@@ -27,7 +28,7 @@ export async function renderDigestNaive(input: DigestInput): Promise<RenderedEma
   );
   const text = digestText(view);
   if (input.preferences.format === 'text') return { subject: view.subject, text };
-  return { subject: view.subject, html: await engine.renderNaive(view), text };
+  return { subject: view.subject, html: asciiHtml(await engine.renderNaive(view)), text };
 }
 
 export interface DigestRenderer {

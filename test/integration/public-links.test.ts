@@ -166,6 +166,32 @@ describe('feedback', () => {
   });
 });
 
+describe('feedback links', () => {
+  it('carry one token per subscriber; a changed choice, a paper token in the new form or a bad paper is refused', async () => {
+    const s = await insertSubscriber(server, { email: 'one-token@example.org' });
+    const a = links(s).feedback('2611.00001', 'more');
+    const b = links(s).feedback('2611.00002', 'less');
+    const token = path(a).split('/')[2]!;
+    expect(path(b).split('/')[2]).toBe(token);
+    const answer = async (url: string) => (await server.app.inject({ url })).statusCode;
+    expect(await answer(path(a))).toBe(200);
+    expect(await answer(`/feedback/${token}/2611.00001/maybe`)).toBe(404);
+    expect(await answer(`/feedback/${token}/9999.99999/less`)).toBe(404);
+    const secrets = server.config.signingSecrets;
+    const claims = { purpose: 'feedback' as const, subscriberId: s.id, version: s.token_version };
+    const perPaper = signToken(secrets, { ...claims, subject: '2611.00001:less' });
+    expect(await answer(`/feedback/${perPaper}/2611.00001/less`)).toBe(404);
+    // The per-paper form of earlier digests still works.
+    expect(await answer(`/feedback/${perPaper}`)).toBe(200);
+    const rows = await server.database.db
+      .selectFrom('feedback')
+      .select('value')
+      .where('subscriber_id', '=', s.id)
+      .execute();
+    expect(rows).toEqual([{ value: -1 }]);
+  });
+});
+
 describe('bad links', () => {
   it('answers tampered, foreign, wrong-purpose, expired, revoked and malformed tokens with one 404 page', async () => {
     const s = await insertSubscriber(server, { email: 'target@example.org' });
@@ -215,6 +241,7 @@ describe('bad links', () => {
         `/confirm/${token}`,
         `/unsubscribe/${token}`,
         `/feedback/${token}`,
+        `/feedback/${token}/2611.00001/more`,
       ]) {
         const res = await server.app.inject({ url });
         expect(res.statusCode, url).toBe(404);

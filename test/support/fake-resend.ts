@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -182,7 +183,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   function handle(
     path: string,
     headers: http.IncomingHttpHeaders,
-    raw: string,
+    body: Buffer,
     arrivedAt: number,
   ): Answer | FaultKind {
     if (path !== '/emails' && path !== '/emails/batch') return error(404, 'not_found', 'Route not found.');
@@ -216,9 +217,12 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     }
     if (fault === 'timeout') return 'timeout';
 
-    let body: unknown;
+    // An ASCII body (what paperboy sends when the papers' text allows) decodes as Latin-1: the same
+    // characters, without the UTF-8 decoder's cost on a 4 MB batch.
+    const raw = isAscii(body) ? body.toString('latin1') : body.toString();
+    let parsed: unknown;
     try {
-      body = JSON.parse(raw);
+      parsed = JSON.parse(raw);
     } catch {
       return error(422, 'validation_error', 'The request body is not valid JSON.');
     }
@@ -226,7 +230,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     if (key !== undefined && (key.length < 1 || key.length > 256)) {
       return error(400, 'invalid_idempotency_key', 'The key must be between 1-256 chars.');
     }
-    const bodyHash = createHash('sha256').update(raw).digest('hex');
+    const bodyHash = createHash('sha256').update(body).digest('hex');
     const seen = key === undefined ? undefined : keys.get(`${path} ${key}`);
     if (seen) {
       if (seen.bodyHash !== bodyHash) {
@@ -245,7 +249,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       }
       return { status: seen.status ?? 200, body: seen.response };
     }
-    const checked = validate(path, body);
+    const checked = validate(path, parsed);
     if (!Array.isArray(checked)) return checked;
     const ids = accept(checked, key);
     settings.onAccept?.(ids.length);
@@ -263,7 +267,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const answer =
         req.method === 'POST'
-          ? handle(path, req.headers, Buffer.concat(chunks).toString(), arrivedAt)
+          ? handle(path, req.headers, Buffer.concat(chunks), arrivedAt)
           : error(405, 'method_not_allowed', 'Method not allowed.');
       const last = calls.at(-1);
       const status = typeof answer === 'string' ? 'dropped' : answer.status;
