@@ -59,7 +59,13 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
       concurrency: config.workerConcurrency,
       ...lock,
       maxStalledCount: 20,
-      ...(config.sendRatePerSecond > 0 ? { limiter: { max: config.sendRatePerSecond, duration: 1000 } } : {}),
+      // BullMQ's limiter caps how many send jobs start each second; the exact spacing of the
+      // provider calls is the send pacer's (src/delivery/send-pacer.ts). Twice the rate lets the
+      // next batches be ranked and rendered while earlier ones wait for their slot: at exactly
+      // the rate, a batch still rendering when its slot came round left that slot unused.
+      ...(config.sendRatePerSecond > 0
+        ? { limiter: { max: 2 * config.sendRatePerSecond, duration: 1000 } }
+        : {}),
     }),
   ];
   for (const w of workers) {

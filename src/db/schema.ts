@@ -116,6 +116,8 @@ export interface FeedbackTable {
 export interface SendPacingTable {
   name: string;
   next_at: Timestamp;
+  /** The latest calls' times (as many as the rate per second), oldest first. */
+  calls: Generated<Date[]>;
 }
 
 export interface Database {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/database.js';
 import { countSendOutcome, emailsFailed } from '../metrics.js';
 import { readPreferences } from '../subscribers/preferences.js';
@@ -13,7 +12,7 @@ import {
   markSent,
   type SentRow,
 } from './deliveries.repository.js';
-import { reserveSendSlot } from './send-pacer.js';
+import { waitForSendTurn } from './send-pacer.js';
 import type { OutgoingEmail, Transport } from './transport.js';
 
 /**
@@ -133,11 +132,13 @@ export async function sendBatch(
   for (const e of ended) result[e.state]++;
   if (outgoing.length === 0) return result;
 
-  const { waitMs: wait } = await reserveSendSlot(db, deps.ratePerSecond ?? 0);
-  if (wait > 0) await sleep(wait);
   const outcome = await deps.transport.sendBatch(
     outgoing.map((o) => o.email),
     idempotencyKey(batchKey),
+    {
+      // Once the batch is encoded, so the call leaves at its time.
+      beforeCall: () => waitForSendTurn(db, deps.ratePerSecond ?? 0),
+    },
   );
   countSendOutcome(deps.transport.name, outcome, outgoing.length); // metrics (src/metrics.ts)
   if (outcome.ok) {

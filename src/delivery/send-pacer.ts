@@ -1,21 +1,34 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 
 /**
- * Spaces provider calls evenly across every worker process: each call reserves the next free
- * slot (1000 / rate ms after the previous one) in one atomic statement, then waits for it.
- * BullMQ's limiter only spaces job *starts*; a job then spends a variable time ranking and
- * rendering, so without this the calls bunch up and the provider answers 429s.
+ * Spaces provider calls across every worker process so none is refused for going over the rate,
+ * in two steps, each one atomic statement on the provider's `send_pacing` row:
+ *
+ * 1. `reserveSendSlot`, once the batch is rendered: the next free slot, 1000 / rate ms after the
+ *    previous one, so calls are evenly spread. BullMQ's limiter only spaces job *starts*; a job
+ *    then spends a variable time ranking and rendering, so without this the calls bunch up.
+ * 2. `clearSendWindow`, at the slot, once the batch is encoded: the call may go only when the
+ *    window counted by the provider (any second) holds fewer than `rate` calls, reckoned from the
+ *    times the earlier calls actually went. A call that left late (a cold process, a busy
+ *    machine) thus pushes back the next ones instead of landing in one window with them and
+ *    drawing a 429, which would cost a whole slot and a second of retry-after.
  */
+
+/**
+ * The second the provider counts calls in, with 5% spare for the moments between a call's start
+ * here and its arrival there: calls at most every 1050 / rate ms, at most `rate` per 1050 ms.
+ */
+const WINDOW_MS = 1050;
+
 export async function reserveSendSlot(
   db: Db,
   ratePerSecond: number,
   name = 'resend',
 ): Promise<{ waitMs: number; slotAt: number }> {
   if (ratePerSecond <= 0) return { waitMs: 0, slotAt: Date.now() };
-  // 5% spare: arrival at the provider jitters by the time it takes to serialise a 4 MB batch
-  // (tens of ms on a busy machine), and every 429 wastes a whole slot.
-  const intervalMs = (1000 / ratePerSecond) * 1.05;
+  const intervalMs = 1000 / ratePerSecond;
   const seconds = intervalMs / 1000;
   const { rows } = await sql<{ wait_ms: number; slot_ms: number }>`
     insert into send_pacing as p (name, next_at)
@@ -26,4 +39,37 @@ export async function reserveSendSlot(
       greatest(0, extract(epoch from (next_at - clock_timestamp())) * 1000 - ${intervalMs})::float8 as wait_ms,
       (extract(epoch from next_at) * 1000 - ${intervalMs})::float8 as slot_ms`.execute(db);
   return { waitMs: rows[0]?.wait_ms ?? 0, slotAt: rows[0]?.slot_ms ?? Date.now() };
+}
+
+/**
+ * Records this call's time (now, or later if it would come too soon after the previous call, or
+ * share a window with the last `rate` calls) and answers how long to wait for it.
+ */
+export async function clearSendWindow(db: Db, ratePerSecond: number, name = 'resend'): Promise<number> {
+  if (ratePerSecond <= 0) return 0;
+  const rate = Math.max(1, Math.floor(ratePerSecond));
+  // Computed in the SET, which PostgreSQL re-evaluates on the latest row when two callers meet.
+  // Computed in the SET, which PostgreSQL re-evaluates on the latest row when two callers meet.
+  const { rows } = await sql<{ wait_ms: number }>`
+    update send_pacing p
+      set calls = (p.calls || greatest(
+                    clock_timestamp(),
+                    coalesce(p.calls[cardinality(p.calls)], '-infinity')
+                      + make_interval(secs => ${WINDOW_MS / 1000 / rate}),
+                    coalesce(p.calls[cardinality(p.calls) - ${rate} + 1], '-infinity')
+                      + make_interval(secs => ${WINDOW_MS / 1000})))[greatest(1, cardinality(p.calls) + 2 - ${rate}):]
+    where p.name = ${name}
+    returning greatest(0, extract(epoch from (calls[cardinality(calls)] - clock_timestamp())) * 1000)::float8 as wait_ms`.execute(
+    db,
+  );
+  return rows[0]?.wait_ms ?? 0;
+}
+
+/** Both steps: wait for a slot, then for a clear window. For the moment right before the call. */
+export async function waitForSendTurn(db: Db, ratePerSecond: number, name = 'resend'): Promise<void> {
+  if (ratePerSecond <= 0) return;
+  const { waitMs } = await reserveSendSlot(db, ratePerSecond, name);
+  if (waitMs > 0) await sleep(waitMs);
+  const windowMs = await clearSendWindow(db, ratePerSecond, name);
+  if (windowMs > 0) await sleep(windowMs);
 }

@@ -31,6 +31,14 @@ export type SendOutcome =
       retryAfterSeconds?: number;
     };
 
+export interface SendBatchOptions {
+  /**
+   * Awaited just before the provider call, once everything that can be done ahead of it (encoding
+   * the batch) is done: the send pacer's slot, so the call reaches the provider on time.
+   */
+  beforeCall?: () => Promise<void>;
+}
+
 export interface Transport {
   readonly name: string;
   /**
@@ -40,6 +48,7 @@ export interface Transport {
   sendBatch(
     emails: OutgoingEmail[],
     idempotencyKey: string,
+    options?: SendBatchOptions,
   ): Promise<{ ok: true; ids: string[] } | Extract<SendOutcome, { ok: false }>>;
   send(email: OutgoingEmail, idempotencyKey?: string): Promise<SendOutcome>;
 }

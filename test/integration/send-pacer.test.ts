@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { reserveSendSlot } from '../../src/delivery/send-pacer.js';
+import { clearSendWindow, reserveSendSlot } from '../../src/delivery/send-pacer.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let t: TestDatabase;
@@ -13,9 +13,42 @@ it('hands out evenly spaced slots to concurrent callers, and none when unlimited
     .map((r) => r.slotAt)
     .sort((a, b) => a - b);
   for (let i = 1; i < slots.length; i++) {
-    // 105 ms apart: 10 per second with 5% spare.
-    expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(104.9);
+    // 100 ms apart: 10 per second.
+    expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(99.9);
   }
   expect(slots.at(-1)! - slots[0]!).toBeGreaterThan(480);
   expect((await reserveSendSlot(t.db, 0)).waitMs).toBe(0);
+});
+
+it('spaces calls evenly from when they went, whoever calls, and never more than `rate` in a second', async () => {
+  const name = 'window-test';
+  await reserveSendSlot(t.db, 3, name);
+  // Six callers at once: the first goes now, the others 350 ms apart (1050 / 3).
+  const waits = await Promise.all(Array.from({ length: 6 }, () => clearSendWindow(t.db, 3, name)));
+  const sorted = [...waits].sort((a, b) => a - b);
+  expect(sorted[0]).toBeLessThan(50);
+  for (let i = 1; i < sorted.length; i++) {
+    expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThan(300);
+    expect(sorted[i]! - sorted[i - 1]!).toBeLessThan(400);
+  }
+  const row = await t.db
+    .selectFrom('send_pacing')
+    .select('calls')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  expect(row.calls).toHaveLength(3);
+  expect(await clearSendWindow(t.db, 0, name)).toBe(0);
+});
+
+it('holds back the calls after a late one, so they do not share its second', async () => {
+  const name = 'late-test';
+  await reserveSendSlot(t.db, 2, name);
+  // A call that went 300 ms later than planned: the next ones count from it.
+  await clearSendWindow(t.db, 2, name);
+  await new Promise((r) => setTimeout(r, 300));
+  await clearSendWindow(t.db, 2, name);
+  const third = await clearSendWindow(t.db, 2, name);
+  // 1050 ms after the first call, which went ~300 ms before the second: ~750 ms from now.
+  expect(third).toBeGreaterThan(650);
+  expect(third).toBeLessThan(800);
 });

@@ -1,4 +1,9 @@
-import type { OutgoingEmail, SendOutcome, Transport } from '../../src/delivery/transport.js';
+import type {
+  OutgoingEmail,
+  SendBatchOptions,
+  SendOutcome,
+  Transport,
+} from '../../src/delivery/transport.js';
 
 /** A Transport that keeps what it is given, for page tests that only need to read the email. */
 export class RecordingTransport implements Transport {
@@ -15,7 +20,12 @@ export class RecordingTransport implements Transport {
     return { ok: true, id: `rec-${this.sent.length}` };
   }
 
-  async sendBatch(emails: OutgoingEmail[]): Promise<{ ok: true; ids: string[] }> {
+  async sendBatch(
+    emails: OutgoingEmail[],
+    _key?: string,
+    options?: SendBatchOptions,
+  ): Promise<{ ok: true; ids: string[] }> {
+    await options?.beforeCall?.();
     const ids: string[] = [];
     for (const email of emails) ids.push(((await this.send(email)) as { id: string }).id);
     return { ok: true, ids };
