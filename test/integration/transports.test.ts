@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Resend } from 'resend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOutboxTransport } from '../../src/delivery/outbox.transport.js';
 import { createResendTransport } from '../../src/delivery/resend.transport.js';
@@ -47,6 +48,37 @@ describe('Resend transport against the fake Resend API', () => {
     expect(sent.headers['List-Unsubscribe']).toMatch(/^<http:\/\/paperboy\.test\/unsubscribe\/t>, <mailto:/);
     expect(sent.tags).toContainEqual({ name: 'edition', value: '2026-11-26' });
     expect(sent.idempotencyKey).toBe('k-1');
+  });
+
+  it('posts what the batch.send of the SDK posts, with the same headers', async () => {
+    const unicode = {
+      ...email('u@example.com', 'Papers \u2014 \u{1F680} \u201Cquoted\u201D'),
+      text: 'na\u00EFve caf\u00E9 \u5927\u89C4\u6A21 \u{1F469}\u200D\u{1F52C}',
+      replyTo: 'editor@paperboy.test',
+    };
+    const batch = [email('a@example.com'), unicode];
+    const received = async (send: () => Promise<unknown>) => {
+      fake.emails.length = 0;
+      await send();
+      const emails = fake.emails.map(({ id: _id, receivedAt: _at, idempotencyKey: _key, ...rest }) => rest);
+      return { emails, request: fake.lastRequest! };
+    };
+    const ours = await received(() => transport().sendBatch(batch, 'k-sdk-1'));
+    const sdk = new Resend(fake.apiKey, { baseUrl: fake.url });
+    const theirs = await received(() => sdk.batch.send(batch, { idempotencyKey: 'k-sdk-2' }));
+    expect(ours.emails).toHaveLength(2);
+    expect(ours.emails).toEqual(theirs.emails);
+    expect(ours.emails[1]).toMatchObject({
+      subject: unicode.subject,
+      text: unicode.text,
+      replyTo: unicode.replyTo,
+    });
+    expect(ours.request.path).toBe('/emails/batch');
+    for (const name of ['authorization', 'content-type', 'user-agent', 'x-batch-validation']) {
+      expect(ours.request.headers[name], name).toBe(theirs.request.headers[name]);
+    }
+    expect(ours.request.headers['idempotency-key']).toBe('k-sdk-1');
+    expect(JSON.parse(ours.request.body.toString())).toEqual(JSON.parse(theirs.request.body.toString()));
   });
 
   it('answers a repeated key and body with the first ids and sends nothing more', async () => {

@@ -58,6 +58,8 @@ export interface FakeResend {
   calls: { path: string; status: number | 'dropped'; count: number }[];
   /** When each request arrived and how it was answered. */
   arrivals: { at: number; status: number | 'dropped' }[];
+  /** The latest request as it arrived (not kept when lean). */
+  lastRequest?: { path: string; headers: http.IncomingHttpHeaders; body: Buffer };
   configure(options: Partial<FakeResendOptions>): void;
   /** The next `n` calls fail with this kind, ahead of any random faults. */
   failNext(kind: FaultKind, n?: number): void;
@@ -153,9 +155,11 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const body = Buffer.concat(chunks);
+      if (!settings.lean) fake.lastRequest = { path, headers: req.headers, body };
       const answer =
         req.method === 'POST'
-          ? await handle(path, req.headers, Buffer.concat(chunks), arrivedAt)
+          ? await handle(path, req.headers, body, arrivedAt)
           : error(405, 'method_not_allowed', 'Method not allowed.');
       const last = calls.at(-1);
       const status = typeof answer === 'string' ? 'dropped' : answer.status;
@@ -182,7 +186,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const fake: FakeResend = {
     url: `http://127.0.0.1:${port}`,
     apiKey: settings.apiKey,
     emails,
@@ -200,4 +204,5 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return fake;
 }
