@@ -73,15 +73,32 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
  * `body` from the request options over its own (its post() spreads them last); the transport
  * tests check that what arrives equals what batch.send posts, so an SDK update that changes this
  * fails them.
+ *
+ * Each email's HTML (nine tenths of the bytes, and ASCII as the renderer writes it) is encoded
+ * apart from the rest: V8 encodes a string with a single non-ASCII character (an author's "ü" in
+ * the text part) to UTF-8 at a tenth of the speed of an ASCII one, which was most of what
+ * encoding a batch cost.
  */
 export async function encodeBatch(emails: OutgoingEmail[]): Promise<Uint8Array> {
-  const parts: string[] = [];
+  const parts: Buffer[] = [];
   for (const [i, email] of emails.entries()) {
     // A few emails at a time: another batch's send slot may come due meanwhile.
     if (i > 0 && i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
-    parts.push(JSON.stringify(toApi(email)));
+    const { html, ...rest } = toApi(email);
+    const head = JSON.stringify(rest);
+    parts.push(bytes(i === 0 ? '[' : ','));
+    if (html === undefined) parts.push(bytes(head));
+    else parts.push(bytes(`${head.slice(0, -1)},"html":`), bytes(JSON.stringify(html)), bytes('}'));
   }
-  return Buffer.from(`[${parts.join(',')}]`);
+  parts.push(bytes(']'));
+  return Buffer.concat(parts);
+}
+
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/** UTF-8 bytes; an ASCII string takes the Latin-1 encoder, which is a plain copy. */
+function bytes(text: string): Buffer {
+  return Buffer.from(text, NON_ASCII.test(text) ? 'utf8' : 'latin1');
 }
 
 function toApi(email: OutgoingEmail) {

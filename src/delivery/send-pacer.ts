@@ -18,7 +18,8 @@ import type { Db } from '../db/database.js';
 
 /**
  * The second the provider counts calls in, with 5% spare for the moments between a call's start
- * here and its arrival there: calls at most every 1050 / rate ms, at most `rate` per 1050 ms.
+ * here and its arrival there (±20 ms measured on a busy 2-core machine; 3% drew more 429s than it
+ * saved): calls at most every 1050 / rate ms, at most `rate` per 1050 ms.
  */
 const WINDOW_MS = 1050;
 
