@@ -101,17 +101,10 @@ function bytes(text: string): Buffer {
   return Buffer.from(text, NON_ASCII.test(text) ? 'utf8' : 'latin1');
 }
 
+/** The email in the API's own names, as the SDK posts it. */
 function toApi(email: OutgoingEmail) {
-  return {
-    from: email.from,
-    to: email.to,
-    subject: email.subject,
-    html: email.html,
-    text: email.text,
-    reply_to: email.replyTo,
-    headers: email.headers,
-    tags: email.tags,
-  };
+  const { replyTo, ...rest } = toSdk(email);
+  return { ...rest, reply_to: replyTo };
 }
 
 function toSdk(email: OutgoingEmail) {
