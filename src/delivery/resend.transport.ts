@@ -94,7 +94,7 @@ export async function encodeBatch(emails: OutgoingEmail[]): Promise<Uint8Array> 
   return Buffer.concat(parts);
 }
 
-const NON_ASCII = /[^\u0000-\u007f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** UTF-8 bytes; an ASCII string takes the Latin-1 encoder, which is a plain copy. */
 function bytes(text: string): Buffer {
