@@ -8,6 +8,7 @@ import { createQueueBackend, type QueueBackend, queueBackendOptions } from '../s
 import { withIds } from '../src/logger.js';
 import { startMetricsServer } from '../src/metrics.js';
 import { assertHandlers, QUEUE_NAMES, type QueueName } from '../src/queues.js';
+import { warmDigestTemplates } from '../src/render/render-digest.js';
 import type { JobHandler } from './handler.js';
 import { planHandlers } from './plan-edition.worker.js';
 import { sendHandlers } from './send-batch.worker.js';
@@ -31,6 +32,8 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
   const backend = createQueueBackend(queueBackendOptions(config, ctx.database.url));
   const composer = createComposer({ db, config });
   const transport = createTransport(config);
+  // Before any job: a first batch must not stall the event loop compiling the templates.
+  await warmDigestTemplates();
   const handlers = [
     ...planHandlers({ db, backend }),
     ...sendHandlers({ db, transport, composer, backend, ratePerSecond: config.sendRatePerSecond }),

@@ -79,6 +79,49 @@ export function createDigestRenderer(): DigestRenderer {
 
 let shared: DigestRenderer | undefined;
 
+/**
+ * Compiles every digest template of the process-wide renderer now (MJML takes a few hundred ms of
+ * CPU in one piece): a worker calls it before taking jobs, so the first batches do not stall the
+ * event loop while another batch's send slot comes due.
+ */
+export async function warmDigestTemplates(): Promise<void> {
+  const paper: Paper = {
+    id: '0000.00000',
+    title: 'Warm-up',
+    abstract: 'Warm-up.',
+    authors: ['paperboy'],
+    organization: 'paperboy',
+    organizationName: null,
+    publishedAt: null,
+    listedOn: '2000-01-01',
+    upvotes: 1,
+    comments: 0,
+    githubRepo: 'https://example.org/code',
+    githubStars: 1,
+    projectPage: 'https://example.org/project',
+    thumbnail: null,
+    aiSummary: null,
+    aiKeywords: [],
+  };
+  const link = 'https://example.org/link';
+  shared ??= createDigestRenderer();
+  for (const template of Object.keys(digestTemplates) as Preferences['template'][]) {
+    for (const quiet of [false, true]) {
+      // Not through renderDigest: these are no digests to count in the render metrics.
+      await shared.render({
+        edition: { date: '2000-01-01', frequency: 'daily' },
+        recipient: { email: 'warm-up@example.org' },
+        preferences: { template, format: 'html', abstracts: 'short' },
+        papers: quiet ? [] : [{ paper, score: 1, why: 'warm-up' }],
+        quiet,
+        links: { preferences: link, unsubscribe: link, viewInBrowser: link, feedback: () => link },
+        sender: { name: 'paperboy', address: 'warm-up' },
+        subjectTemplate: '{{topTitle}}',
+      });
+    }
+  }
+}
+
 /** Renders one digest through a process-wide fast renderer. */
 export function renderDigest(input: DigestInput): Promise<RenderedEmail> {
   shared ??= createDigestRenderer();

@@ -89,11 +89,12 @@ it('survives 10 SIGKILLs mid-edition: every due subscriber gets exactly one emai
         });
         fake.configure({ onAccept: undefined });
       } else {
-        // Anywhere else: once the new process is doing work, at a random moment shortly after.
+        // Anywhere else: once the new process is doing work, at a random moment shortly after
+        // (within half a second: a worker sends the whole edition in a few seconds).
         const before = await progress();
         const deadline = Date.now() + 30_000;
         while ((await progress()) === before && Date.now() < deadline) await sleep(50);
-        await sleep(Math.random() * 2000);
+        await sleep(Math.random() * 500);
       }
       child.kill('SIGKILL');
       await new Promise((r) => child!.once('exit', r));
