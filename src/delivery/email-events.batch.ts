@@ -1,9 +1,10 @@
 /**
  * Groups the calls that arrive together into one `write`: each caller still waits for its own
  * result, but the database plans, executes and commits once per batch instead of once per call.
- * Batches run one at a time, so two never lock the same rows in opposite orders. A batch that
- * fails is written again one item at a time, so one bad item (say a payload PostgreSQL's jsonb
- * refuses) fails alone and its neighbours go through.
+ * Batches run one at a time in a process, so two of them never lock the same rows in opposite
+ * orders (between processes PostgreSQL breaks such a deadlock, and the batch is retried as
+ * follows). A batch that fails is written again one item at a time, so one bad item (say a payload
+ * PostgreSQL's jsonb refuses) fails alone and its neighbours go through.
  *
  * @param write stores the items and answers one result per item, in order.
  * @param maxBatch items per write. @defaultValue 200

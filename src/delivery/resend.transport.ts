@@ -65,8 +65,8 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
 }
 
 /**
- * The batch as the bytes of the JSON `resend.batch.send` would post, field for field (Resend's
- * names: reply_to), encoded before the send slot. Left to the SDK, a 4 MB batch is serialised and
+ * The batch as the bytes of the JSON `resend.batch.send` would post (the same fields and values in
+ * Resend's names, reply_to; keys in another order), encoded before the send slot. Left to the SDK, a 4 MB batch is serialised and
  * then, inside Node 20's fetch, copied by toWellFormed and encoded by TextEncoder after the slot:
  * 25 to 100 ms of CPU that lands the call at the provider that much late, and unevenly, so calls
  * paced exactly at the provider's rate bunched into 429s. Bytes go out as they are. The SDK takes

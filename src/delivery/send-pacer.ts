@@ -9,11 +9,13 @@ import type { Db } from '../db/database.js';
  * 1. `reserveSendSlot`, once the batch is rendered: the next free slot, 1000 / rate ms after the
  *    previous one, so calls are evenly spread. BullMQ's limiter only spaces job *starts*; a job
  *    then spends a variable time ranking and rendering, so without this the calls bunch up.
- * 2. `clearSendWindow`, at the slot, once the batch is encoded: the call may go only when the
- *    window counted by the provider (any second) holds fewer than `rate` calls, reckoned from the
- *    times the earlier calls actually went. A call that left late (a cold process, a busy
- *    machine) thus pushes back the next ones instead of landing in one window with them and
- *    drawing a 429, which would cost a whole slot and a second of retry-after.
+ * 2. `clearSendWindow`, at the slot, once the batch is encoded: the call may go only when it is
+ *    far enough from the previous call and the window counted by the provider (any second) holds
+ *    fewer than `rate` calls, reckoned from the times the earlier calls were let go. A call that
+ *    comes to this step late (its batch took long to render, the machine was busy) is recorded
+ *    late and pushes back the next ones, instead of landing in one window with them and drawing a
+ *    429, which would cost a whole slot and a second of retry-after. Lateness after this step
+ *    (the HTTP client, the network) is what the 5% spare is for.
  */
 
 /**
@@ -43,13 +45,12 @@ export async function reserveSendSlot(
 }
 
 /**
- * Records this call's time (now, or later if it would come too soon after the previous call, or
- * share a window with the last `rate` calls) and answers how long to wait for it.
+ * Records the time this call is let go (now, or later if it would come too soon after the previous
+ * call, or share a window with the last `rate` calls) and answers how long to wait for it.
  */
 export async function clearSendWindow(db: Db, ratePerSecond: number, name = 'resend'): Promise<number> {
   if (ratePerSecond <= 0) return 0;
   const rate = Math.max(1, Math.floor(ratePerSecond));
-  // Computed in the SET, which PostgreSQL re-evaluates on the latest row when two callers meet.
   // Computed in the SET, which PostgreSQL re-evaluates on the latest row when two callers meet.
   const { rows } = await sql<{ wait_ms: number }>`
     update send_pacing p

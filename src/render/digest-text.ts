@@ -2,9 +2,9 @@ import type { DigestView, PaperExtras, PaperView } from './digest-view.js';
 
 /**
  * The plain-text part, written by hand rather than converted from the HTML: numbered papers, each
- * link on its own line so mail clients make it clickable. Its own punctuation is ASCII ("..." rather
- * than an ellipsis, no star sign), so a digest whose papers are ASCII is one ASCII string, which V8
- * keeps at one byte per character: the batch sent to Resend is then built and encoded at half the cost.
+ * link on its own line so mail clients make it clickable. Its own punctuation stays within Latin-1
+ * ("..." rather than an ellipsis, no star sign; the middle dot is Latin-1), so a digest whose
+ * papers are Latin-1 is a string V8 keeps at one byte per character, cheaper to build and encode.
  */
 // The paper's own lines are the same in every digest it is in: kept per paper view.
 const paperLines = new WeakMap<PaperView, string>();

@@ -50,15 +50,16 @@ function holes(html: string): TemplateNode[] {
   const nodes: TemplateNode[] = [];
   let last = 0;
   for (const m of html.matchAll(SENTINEL)) {
-    if (m.index > last) nodes.push(asciiHtml(html.slice(last, m.index)));
+    if (m.index > last) nodes.push(html.slice(last, m.index));
     nodes.push({ kind: 'var', name: m[1]! });
     last = m.index + m[0].length;
   }
-  if (last < html.length) nodes.push(asciiHtml(html.slice(last)));
+  if (last < html.length) nodes.push(html.slice(last));
   if (nodes.some((n) => typeof n === 'string' && (n.includes(OPEN) || n.includes(CLOSE)))) {
     throw new Error('modern template: a value was changed by the template (sentinel cut apart)');
   }
-  return nodes;
+  // Checked before: asciiHtml would turn a stray sentinel into a character reference.
+  return nodes.map((n) => (typeof n === 'string' ? asciiHtml(n) : n));
 }
 
 /** Each field: its sentinel when present in `values`, '' when empty there; and the shape key. */

@@ -156,6 +156,13 @@ export function threadedProcessor(lean: boolean): BodyProcessor {
     waiting.get(id)?.(processed);
     waiting.delete(id);
   });
+  // A thread that dies answers every waiting request with a 500 rather than leaving it hanging.
+  worker.on('error', (err) => {
+    for (const answer of waiting.values()) {
+      answer({ answer: error(500, 'internal_server_error', `fake: ${err.message}`), accepted: [] });
+    }
+    waiting.clear();
+  });
   return {
     process: (path, key, body) =>
       new Promise((resolve) => {
