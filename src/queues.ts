@@ -26,18 +26,6 @@ export const jobPayloads = {
 export type JobName = keyof typeof jobPayloads;
 export type JobPayload<N extends JobName = JobName> = z.infer<(typeof jobPayloads)[N]>;
 
-/** Every job as a discriminated union on its name, with the queue it lives on. */
-export type Job =
-  | { queue: 'editions'; name: 'plan-hour'; data: JobPayload<'plan-hour'> }
-  | { queue: 'editions'; name: 'plan-day'; data: JobPayload<'plan-day'> }
-  | { queue: 'sends'; name: 'send-batch'; data: JobPayload<'send-batch'> };
-
-export const JOB_QUEUES: Record<JobName, QueueName> = {
-  'plan-hour': 'editions',
-  'plan-day': 'editions',
-  'send-batch': 'sends',
-};
-
 export class JobPayloadError extends Error {
   override readonly name = 'JobPayloadError';
   readonly code = 'JOB_PAYLOAD_INVALID' as const;

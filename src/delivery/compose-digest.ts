@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import {
@@ -70,7 +71,7 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
       for (const [i, r] of recipients.entries()) {
         // A batch renders in ~50 ms of CPU: let timers in between (another job's send slot comes
         // due on time, not after this whole batch), every few digests.
-        if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (i > 0 && i % YIELD_EVERY === 0) await nextTurn();
         const selection = selections.get(r.subscriberId) ?? { papers: [], emptyReason: 'not ranked' };
         const quiet = selection.papers.length === 0;
         if (quiet && r.preferences.quietDay === 'skip') {

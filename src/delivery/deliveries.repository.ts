@@ -146,16 +146,6 @@ export async function markEnded(
     where d.id = v.id and d.state in ('planned', 'sending')`.execute(db);
 }
 
-/** Puts claimed rows back to planned (the edition was paused while they waited). */
-export async function releaseBatch(db: Db, batchKey: string): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({ state: 'planned', updated_at: new Date() })
-    .where('batch_key', '=', batchKey)
-    .where('state', '=', 'sending')
-    .execute();
-}
-
 export async function editionStatus(db: Db, date: string): Promise<'open' | 'paused' | undefined> {
   const row = await db.selectFrom('editions').select('status').where('date', '=', date).executeTakeFirst();
   return row?.status;

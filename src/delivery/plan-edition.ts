@@ -76,7 +76,11 @@ async function plan(deps: PlanDeps, pick: (p: Preferences) => string | undefined
   for await (const { scanned, due } of dueSubscribers(deps.db, pick, deps.pageSize)) {
     result.scanned += scanned;
     const byEdition = new Map<string, string[]>();
-    for (const s of due) byEdition.set(s.editionDate, [...(byEdition.get(s.editionDate) ?? []), s.id]);
+    for (const s of due) {
+      const ids = byEdition.get(s.editionDate);
+      if (ids) ids.push(s.id);
+      else byEdition.set(s.editionDate, [s.id]);
+    }
     for (const [date, ids] of byEdition) {
       if (!result.editions[date]) {
         await ensureEdition(deps.db, date);

@@ -2,7 +2,6 @@ import {
   createPostgresBackend,
   type Processor,
   Queue,
-  QueueEvents,
   Worker,
   type WorkerOptions,
   withBackend,
@@ -27,7 +26,6 @@ export interface QueueBackend {
     processor: Processor,
     options?: Omit<WorkerOptions, 'connection' | 'prefix'>,
   ): Worker;
-  queueEvents(name: QueueName): QueueEvents;
   close(): Promise<void>;
 }
 
@@ -77,11 +75,6 @@ function redisBackend(url: string, prefix: string): QueueBackend {
       closables.unshift(w);
       return w;
     },
-    queueEvents(name) {
-      const e = new QueueEvents(name, { connection: connect(true), prefix });
-      closables.unshift(e);
-      return e;
-    },
     async close() {
       for (const c of closables.splice(0)) await c.close();
       for (const r of connections.splice(0)) r.disconnect();
@@ -114,11 +107,6 @@ function postgresBackend(options: QueueBackendOptions): QueueBackend {
       }) as unknown as Worker;
       closables.unshift(w);
       return w;
-    },
-    queueEvents(name) {
-      const e = new pg.QueueEvents(name, { connection: connection(2) }) as unknown as QueueEvents;
-      closables.unshift(e);
-      return e;
     },
     async close() {
       for (const c of closables.splice(0)) await c.close();

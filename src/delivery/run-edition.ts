@@ -59,25 +59,16 @@ export async function runEdition(
       await sleep(pollMs);
     }
     await recoverUnfinished(db, backend, { editionDate: date });
-    let paused = false;
     for (;;) {
       const summary = await editionSummary(db, date);
       options.onProgress?.(summary);
-      if (summary.counts.planned + summary.counts.sending === 0) {
+      const done = summary.counts.planned + summary.counts.sending === 0;
+      if (done || (await editionStatus(db, date)) === 'paused') {
         return {
           summary,
           sentNow: summary.counts.sent - before.counts.sent,
           startedWorkers: !!started,
-          paused,
-        };
-      }
-      if ((await editionStatus(db, date)) === 'paused') {
-        paused = true;
-        return {
-          summary,
-          sentNow: summary.counts.sent - before.counts.sent,
-          startedWorkers: !!started,
-          paused,
+          paused: !done,
         };
       }
       await sleep(pollMs);

@@ -48,7 +48,3 @@ function isDueFor(schedule: Schedule, edition: DateTime): boolean {
       return edition.plus({ days: 1 }).weekday === schedule.weeklyDay;
   }
 }
-
-export function addDays(date: string, days: number): string {
-  return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
-}

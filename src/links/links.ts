@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { type Secrets, signToken } from './tokens.js';
+import { signToken } from './tokens.js';
 
 /** What a link needs to know about its subscriber. */
 export interface LinkSubject {
@@ -18,15 +18,11 @@ export interface SubscriberLinks {
   feedback(paperId: string, value: 'more' | 'less'): string;
 }
 
-export function linkSecrets(config: Pick<Config, 'signingSecrets'>): Secrets {
-  return config.signingSecrets;
-}
-
 export function subscriberLinks(
   config: Pick<Config, 'publicUrl' | 'signingSecrets'>,
   subscriber: LinkSubject,
 ): SubscriberLinks {
-  const secrets = linkSecrets(config);
+  const secrets = config.signingSecrets;
   const base = config.publicUrl;
   const claims = { subscriberId: subscriber.id, version: subscriber.tokenVersion };
   // One feedback token for every paper: the paper and the choice are plain path segments after it.
@@ -49,7 +45,7 @@ export function confirmLink(
   now: Date = new Date(),
 ): string {
   const expiresAt = Math.floor(now.getTime() / 1000) + CONFIRM_TTL_SECONDS;
-  const token = signToken(linkSecrets(config), {
+  const token = signToken(config.signingSecrets, {
     purpose: 'confirm',
     subscriberId: subscriber.id,
     version: subscriber.tokenVersion,

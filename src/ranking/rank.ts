@@ -34,11 +34,6 @@ export const WEIGHTS = {
   feedbackTerms: 40,
 } as const;
 
-export interface ScoredDoc {
-  doc: number;
-  score: number;
-}
-
 /** Rank one subscriber's candidates in an edition: pure, deterministic, ties broken by paper id. */
 export function rankPapers(index: EditionIndex, profile: RankingProfile): Selection {
   const { preferences: prefs } = profile;

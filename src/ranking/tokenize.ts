@@ -34,10 +34,6 @@ function stem(word: string): string {
   return s;
 }
 
-export function isStopWord(word: string): boolean {
-  return STOP_WORDS.has(word);
-}
-
 /** Lower case, accents folded (é → e, ü → u), so "Müller" and "Muller" meet. */
 export function foldText(text: string): string {
   return text

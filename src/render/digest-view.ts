@@ -98,6 +98,7 @@ export function summaryFor(paper: Paper, abstracts: Preferences['abstracts']): s
 /** Depends on the paper and the abstracts option only, so it is built once per edition. */
 export function paperView(paper: Paper, abstracts: Preferences['abstracts']): PaperView {
   const codeUrl = safeUrl(paper.githubRepo) ?? '';
+  const stars = codeUrl && paper.githubStars ? shortCount(paper.githubStars) : '';
   return {
     id: paper.id,
     title: oneLine(paper.title) || paper.id,
@@ -108,8 +109,8 @@ export function paperView(paper: Paper, abstracts: Preferences['abstracts']): Pa
     stats: `${plural(paper.upvotes, 'upvote', 'upvotes')} · ${plural(paper.comments, 'comment', 'comments')}`,
     summary: summaryFor(paper, abstracts),
     codeUrl,
-    codeLabel: codeUrl && paper.githubStars ? `Code ★ ${shortCount(paper.githubStars)}` : 'Code',
-    codeStars: codeUrl && paper.githubStars ? shortCount(paper.githubStars) : '',
+    codeLabel: stars ? `Code ★ ${stars}` : 'Code',
+    codeStars: stars,
     projectUrl: safeUrl(paper.projectPage) ?? '',
   };
 }

@@ -1,5 +1,4 @@
 import type { ReactNode } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import type { Actor } from './auth.js';
 
 /** What every console page knows about the request it answers. */
@@ -11,10 +10,8 @@ export interface PageContext {
   flash?: { text: string; error?: boolean };
 }
 
-/** renderToStaticMarkup escapes every text and attribute value, so data from feeds stays data. */
-export function html(element: ReactNode): string {
-  return `<!doctype html>${renderToStaticMarkup(element)}`;
-}
+/** The page as a document: renderPage escapes every text and attribute value, so data stays data. */
+export { renderPage as html } from '../pages/layout.js';
 
 export function Csrf({ value }: { value: string }) {
   return <input type="hidden" name="_csrf" value={value} />;
