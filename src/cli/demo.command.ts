@@ -75,11 +75,12 @@ export function registerDemo(program: Command): void {
 
 function printOutbox(transport: string, dir: string): void {
   if (transport !== 'outbox' || !existsSync(dir)) return;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
+  const names = readdirSync(dir);
+  const files = names.filter((f) => f.endsWith('.eml'));
   const shown = path.relative(process.cwd(), dir) || dir;
   console.log(`\nThe emails are in ${shown}/ (${files.length} × .eml with every header, plus .html):`);
   for (const f of files) console.log(`  ${shown}/${f}`);
-  const html = readdirSync(dir).find((f) => f.endsWith('.html'));
+  const html = names.find((f) => f.endsWith('.html'));
   console.log(
     `\nPreview: open an .html in a browser (xdg-open ${shown}/${html ?? '<name>.html'}), or an .eml in any mail\n` +
       'client to see every header (List-Unsubscribe, List-Unsubscribe-Post, the edition and template tags).\n' +

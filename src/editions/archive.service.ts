@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { RankedPaper } from '../ranking/types.js';
 import { renderDigest } from '../render/render-digest.js';
+import { today as todayUtc } from '../sources/days.js';
 import { defaultPreferences } from '../subscribers/preferences.js';
 import { createEditionContext, selectForSubscriber } from './selection.service.js';
 
@@ -73,7 +74,7 @@ export function createArchive(
 
   return {
     async list(limit = 30) {
-      const today = new Date(now()).toISOString().slice(0, 10);
+      const today = todayUtc(new Date(now()));
       const rows = await deps.db
         .selectFrom('editions')
         .select(['date', 'updated_at'])

@@ -1,3 +1,4 @@
+import { getOrCreate } from './cache.js';
 import type { DigestView, PaperExtras, PaperView } from './digest-view.js';
 
 /**
@@ -23,12 +24,7 @@ function paperOwnText(paper: PaperView): string {
 }
 
 function paperText(paper: PaperView, extras: PaperExtras, n: number): string {
-  let own = paperLines.get(paper);
-  if (own === undefined) {
-    own = paperOwnText(paper);
-    paperLines.set(paper, own);
-  }
-  let text = `${n}. ${own}`;
+  let text = `${n}. ${getOrCreate(paperLines, paper, () => paperOwnText(paper))}`;
   if (extras.why) text += `\n   Why this paper: ${extras.why}`;
   if (extras.feedbackMore) {
     text += `\n   More like this: ${extras.feedbackMore}\n   Less like this: ${extras.feedbackLess}`;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import mjml2html from 'mjml';
+import { getOrCreate } from './cache.js';
 import { asciiHtml } from './escape.js';
 import {
   type Context,
@@ -22,13 +23,9 @@ const sources = new Map<string, TemplateNode[]>();
 
 /** The parsed template; the file is read once per process. */
 export function mjmlTemplate(name: string): TemplateNode[] {
-  let nodes = sources.get(name);
-  if (!nodes) {
-    const file = new URL(`${name}.mjml`, TEMPLATES_DIR);
-    nodes = parseTemplate(readFileSync(file, 'utf8'), `templates/${name}.mjml`);
-    sources.set(name, nodes);
-  }
-  return nodes;
+  return getOrCreate(sources, name, () =>
+    parseTemplate(readFileSync(new URL(`${name}.mjml`, TEMPLATES_DIR), 'utf8'), `templates/${name}.mjml`),
+  );
 }
 
 /**

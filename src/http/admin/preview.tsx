@@ -7,6 +7,7 @@ import { type Logger, withIds } from '../../logger.js';
 import { adminActions, emailsFailed, emailsSent } from '../../metrics.js';
 import { paperUrl } from '../../papers/paper.js';
 import type { RankedPaper } from '../../ranking/types.js';
+import { today } from '../../sources/days.js';
 import { TEMPLATE_NAMES } from '../../subscribers/preferences.js';
 import { Csrf, html, Layout, type PageContext } from './layout.js';
 
@@ -229,7 +230,7 @@ function readQuery(raw: Record<string, unknown>, latest: string | undefined): Pr
   return {
     email: str(raw.email).slice(0, 320),
     useDefaults: str(raw.defaults) === '1',
-    date: str(raw.date) || latest || new Date().toISOString().slice(0, 10),
+    date: str(raw.date) || latest || today(),
     template,
     format,
   };
