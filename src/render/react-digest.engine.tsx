@@ -1,7 +1,7 @@
 import ModernDigest, { ModernPaper } from '../../templates/modern.email.js';
 import { getOrCreate } from './cache.js';
 import type { DigestView, PaperExtras, PaperView } from './digest-view.js';
-import { asciiHtml } from './escape.js';
+import { asciiHtml, oneByte } from './escape.js';
 import type { Context, TemplateNode } from './mini-template.js';
 import { partial } from './mini-template.js';
 import { renderReact, renderReactFragment } from './react.engine.js';
@@ -59,7 +59,7 @@ function holes(html: string): TemplateNode[] {
     throw new Error('modern template: a value was changed by the template (sentinel cut apart)');
   }
   // Checked before: asciiHtml would turn a stray sentinel into a character reference.
-  return nodes.map((n) => (typeof n === 'string' ? asciiHtml(n) : n));
+  return nodes.map((n) => (typeof n === 'string' ? oneByte(asciiHtml(n)) : n));
 }
 
 /** Each field: its sentinel when present in `values`, '' when empty there; and the shape key. */

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,6 +80,9 @@ describe('Resend transport against the fake Resend API', () => {
     }
     expect(ours.request.headers['idempotency-key']).toBe('k-sdk-1');
     expect(JSON.parse(ours.request.body.toString())).toEqual(JSON.parse(theirs.request.body.toString()));
+    // Ours is written in ASCII, each wider character a \u escape.
+    expect(isAscii(ours.request.body)).toBe(true);
+    expect(ours.request.body.toString()).toContain('na\\u00efve');
   });
 
   it('answers a repeated key and body with the first ids and sends nothing more', async () => {
