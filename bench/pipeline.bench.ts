@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { editionSummary } from '../src/delivery/deliveries.repository.js';
 import { enqueuePlanDay } from '../src/delivery/delivery-queues.js';
+import type { QueueBackend } from '../src/delivery/queue-backend.js';
+import { QUEUE_NAMES } from '../src/queues.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { backendFor, workerContext, workerEnv } from '../test/support/delivery-harness.js';
 import { startFakeResend } from '../test/support/fake-resend.js';
@@ -49,6 +51,18 @@ const TOPICS = [
 ];
 
 const mb = (bytes: number) => Math.round(bytes / 1048576);
+
+/**
+ * Waits until every worker process takes send jobs (its templates compiled), as in production,
+ * where workers are up before the hour's edition is enqueued.
+ */
+async function workersReady(backend: QueueBackend, count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await backend.queue(QUEUE_NAMES.sends).getWorkers()).length < count) {
+    if (Date.now() > deadline) throw new Error(`bench: ${count} worker processes not ready after 60 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 const workerFile = fileURLToPath(new URL('../workers/worker.ts', import.meta.url));
 
 const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
@@ -159,6 +173,7 @@ try {
   const ctx = await workerContext(env);
   const backend = backendFor(ctx);
   let workers = startWorkerProcesses(env);
+  await workersReady(backend, workers.children.length);
 
   // Part 1: no rate limit.
   const cpuBefore = cpuSplit(workers.children);
@@ -213,6 +228,7 @@ try {
     RESEND_BASE_URL: limitedFake.url,
     SEND_RATE_PER_SECOND: String(R),
   });
+  await workersReady(backend, workers.children.length);
   const before = limitedFake.emails.length;
   const arrivalsBefore = limitedFake.arrivals.length;
   const callsBefore = limitedFake.calls.reduce((n, c) => n + c.count, 0);

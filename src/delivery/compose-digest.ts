@@ -40,6 +40,17 @@ export type Composed =
   | { kind: 'skip'; reason: string };
 
 export interface Composer {
+  /**
+   * Ranks the recipients together, then renders each one's digest and hands it to `each`, in
+   * order. Nothing is kept: a digest is garbage as soon as `each` is done with it (a batch sent to
+   * Resend keeps only its bytes, see OutgoingBatch).
+   */
+  composeEach(
+    editionDate: string,
+    recipients: Recipient[],
+    each: (recipient: Recipient, composed: Composed) => void,
+  ): Promise<void>;
+  /** Every recipient's digest, by delivery id. */
   compose(editionDate: string, recipients: Recipient[]): Promise<Map<string, Composed>>;
 }
 
@@ -60,14 +71,18 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
     contexts.set(date, { ctx, at: Date.now() });
     return ctx;
   };
-  return {
+  const composer: Composer = {
     async compose(editionDate, recipients) {
+      const out = new Map<string, Composed>();
+      await composer.composeEach(editionDate, recipients, (r, c) => void out.set(r.deliveryId, c));
+      return out;
+    },
+    async composeEach(editionDate, recipients, each) {
       const selections = await selectForSubscribers(
         db,
         editionContext(editionDate),
         recipients.map((r) => ({ id: r.subscriberId, preferences: r.preferences })),
       );
-      const out = new Map<string, Composed>();
       for (const [i, r] of recipients.entries()) {
         // A batch renders in ~50 ms of CPU: let timers in between (another job's send slot comes
         // due on time, not after this whole batch), every few digests.
@@ -75,10 +90,7 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
         const selection = selections.get(r.subscriberId) ?? { papers: [], emptyReason: 'not ranked' };
         const quiet = selection.papers.length === 0;
         if (quiet && r.preferences.quietDay === 'skip') {
-          out.set(r.deliveryId, {
-            kind: 'skip',
-            reason: `quiet day: ${selection.emptyReason ?? 'nothing new'}`,
-          });
+          each(r, { kind: 'skip', reason: `quiet day: ${selection.emptyReason ?? 'nothing new'}` });
           continue;
         }
         const links = subscriberLinks(config, { id: r.subscriberId, tokenVersion: r.tokenVersion });
@@ -93,7 +105,7 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
           subjectTemplate: config.mail.subjectTemplate,
         });
         const template = r.preferences.template;
-        out.set(r.deliveryId, {
+        each(r, {
           kind: 'email',
           subject: rendered.subject,
           paperIds: selection.papers.map((p) => p.paper.id),
@@ -118,7 +130,7 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
           },
         });
       }
-      return out;
     },
   };
+  return composer;
 }

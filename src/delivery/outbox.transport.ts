@@ -38,11 +38,17 @@ export function createOutboxTransport(outboxDir: string): Transport {
 
   return {
     name: 'outbox',
-    async sendBatch(emails, idempotencyKey, options) {
-      if (emails.length > 100)
-        return { ok: false, kind: 'permanent', message: 'A batch holds at most 100 emails' };
-      await options?.beforeCall?.();
-      return { ok: true, ids: await once(idempotencyKey, emails) };
+    batch(idempotencyKey) {
+      const emails: OutgoingEmail[] = [];
+      return {
+        add: (email) => void emails.push(email),
+        async send(options) {
+          if (emails.length > 100)
+            return { ok: false, kind: 'permanent', message: 'A batch holds at most 100 emails' };
+          await options?.beforeCall?.();
+          return { ok: true, ids: await once(idempotencyKey, emails) };
+        },
+      };
     },
     async send(email, idempotencyKey) {
       const key =

@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { subscribe } from 'node:diagnostics_channel';
 import { type PostOptions, Resend } from 'resend';
 import type { OutgoingEmail, SendOutcome, Transport } from './transport.js';
 
@@ -28,31 +28,46 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
   const timeoutMs = options.timeoutMs ?? 30_000;
   return {
     name: 'resend',
-    async sendBatch(emails, idempotencyKey, options) {
-      const body = await encodeBatch(emails);
-      await options?.beforeCall?.();
-      // The SDK's own request (auth, user agent, Idempotency-Key, error answers) to the path its
-      // batch.send posts to, with the body encoded above: see encodeBatch.
-      const { data, error, headers } = await resend.post<{ data: { id: string }[] }>(
-        '/emails/batch',
-        undefined,
-        {
-          idempotencyKey,
-          headers: { 'x-batch-validation': 'strict' },
-          signal: AbortSignal.timeout(timeoutMs),
-          body,
-        } as PostOptions,
-      );
-      if (error) return classify(error as SdkError, headers);
-      const ids = (data?.data ?? []).map((d) => d.id);
-      if (ids.length !== emails.length) {
-        return {
-          ok: false,
-          kind: 'transient',
-          message: `Resend answered ${ids.length} ids for ${emails.length} emails`,
-        };
-      }
-      return { ok: true, ids };
+    batch(idempotencyKey) {
+      // Each email's JSON, encoded as it is added, with the separators between them.
+      const parts: Buffer<ArrayBuffer>[] = [];
+      let count = 0;
+      let body: Blob | undefined;
+      return {
+        add(email) {
+          parts.push(count++ === 0 ? OPEN : COMMA, encodeEmail(email));
+        },
+        async send(options) {
+          // A Blob, which fetch streams as it is: from a buffer it first copies the whole body,
+          // 1 to 15 ms for 4 MB, before writing the request.
+          body ??= new Blob([...parts, CLOSE]);
+          parts.length = 0;
+          await options?.beforeCall?.();
+          const letGo = performance.now();
+          const departed = options?.departed;
+          if (departed) leaving.set(idempotencyKey, () => departed(performance.now() - letGo));
+          // The SDK's own request (auth, user agent, Idempotency-Key, error answers) to the path its
+          // batch.send posts to, with the body encoded here: see encodeEmail.
+          const { data, error, headers } = await resend
+            .post<{ data: { id: string }[] }>('/emails/batch', undefined, {
+              idempotencyKey,
+              headers: { 'x-batch-validation': 'strict' },
+              signal: AbortSignal.timeout(timeoutMs),
+              body,
+            } as PostOptions)
+            .finally(() => leaving.delete(idempotencyKey));
+          if (error) return classify(error as SdkError, headers);
+          const ids = (data?.data ?? []).map((d) => d.id);
+          if (ids.length !== count) {
+            return {
+              ok: false,
+              kind: 'transient',
+              message: `Resend answered ${ids.length} ids for ${count} emails`,
+            };
+          }
+          return { ok: true, ids };
+        },
+      };
     },
     async send(email, idempotencyKey) {
       const { data, error, headers } = await resend.emails.send(toSdk(email), {
@@ -66,38 +81,64 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
 }
 
 /**
- * The batch as the bytes of the JSON `resend.batch.send` would post (the same fields and values in
- * Resend's names, reply_to; keys in another order), encoded before the send slot. Left to the SDK,
- * a 4 MB batch is serialised and then, inside Node 20's fetch, copied by toWellFormed and encoded
- * by TextEncoder after the slot: 25 to 100 ms of CPU that lands the call at the provider that much
- * late, and unevenly, so calls paced exactly at the provider's rate bunched into 429s. Bytes go out
- * as they are. The SDK takes `body` from the request options over its own (its post() spreads them
- * last); the transport tests check that what arrives equals what batch.send posts, so an SDK
- * update that changes this fails them.
+ * One email of a batch as the bytes of the JSON `resend.batch.send` would post for it (the same
+ * fields and values in Resend's names, reply_to; keys in another order): the batch is encoded before
+ * its send slot. Left to the SDK, a 4 MB batch is serialised and then, inside Node 20's fetch,
+ * copied by toWellFormed and encoded by TextEncoder after the slot: 25 to 100 ms of CPU that lands
+ * the call at the provider that much late, and unevenly, so calls paced exactly at the provider's
+ * rate bunched into 429s. Bytes go out as they are. The SDK takes `body` from the request options
+ * over its own (its post() spreads them last); the transport tests check that what arrives equals
+ * what batch.send posts, so an SDK update that changes this fails them.
  *
  * The JSON is written in ASCII: a character beyond it (an author's "ü" in the text part) as a
- * \u escape, which any JSON reader turns back into the same character. The whole batch is then
- * one-byte text, copied into one buffer: V8 encodes a string holding a single wider character to
- * UTF-8 at a tenth of the speed of an ASCII one, and the digests' HTML is ASCII already.
+ * \u escape, which any JSON reader turns back into the same character. V8 encodes a string holding
+ * a single wider character to UTF-8 at a tenth of the speed of an ASCII one; ASCII is copied as is.
  */
-export async function encodeBatch(emails: OutgoingEmail[]): Promise<Uint8Array> {
-  const parts: string[] = [];
-  let length = 2;
-  for (const [i, email] of emails.entries()) {
-    // A few emails at a time: another batch's send slot may come due meanwhile.
-    if (i > 0 && i % 10 === 0) await nextTurn();
-    if (i > 0) parts.push(',');
-    const { html, ...rest } = toApi(email);
-    const head = asciiJson(rest);
-    if (html === undefined) parts.push(head);
-    else parts.push(head.slice(0, -1), ',"html":', asciiJson(html), '}');
+export function encodeEmail(email: OutgoingEmail): Buffer<ArrayBuffer> {
+  const { html, ...rest } = toApi(email);
+  const head = asciiJson(rest);
+  if (html === undefined) return Buffer.from(head, 'latin1');
+  return asciiBytes([head.slice(0, -1), ',"html":', asciiJson(html), '}']);
+}
+
+/**
+ * Batch calls waiting for their request to leave, by idempotency key. Node's fetch (undici)
+ * publishes each request as its headers are written to the socket.
+ */
+const leaving = new Map<string, () => void>();
+subscribe('undici:client:sendHeaders', (message) => {
+  const key = headerValue(
+    (message as { request?: { headers?: unknown } }).request?.headers,
+    'idempotency-key',
+  );
+  const departed = key === undefined ? undefined : leaving.get(key);
+  if (departed) {
+    leaving.delete(key!);
+    departed();
   }
-  for (const part of parts) length += part.length;
-  const body = Buffer.allocUnsafeSlow(length);
-  let at = body.write('[', 0, 'latin1');
-  for (const part of parts) at += body.write(part, at, 'latin1');
-  body.write(']', at, 'latin1');
-  return body;
+});
+
+/** A header of an undici request, whose headers are a flat [name, value, …] list. */
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!Array.isArray(headers)) return undefined;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+  }
+  return undefined;
+}
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/** The pieces, ASCII, one after the other in one buffer. */
+function asciiBytes(pieces: string[]): Buffer<ArrayBuffer> {
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
+  const out = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  for (const piece of pieces) at += out.write(piece, at, 'latin1');
+  return out;
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;

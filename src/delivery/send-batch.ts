@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { countSendOutcome, emailsFailed } from '../metrics.js';
+import { countSendOutcome } from '../metrics.js';
 import { readPreferences } from '../subscribers/preferences.js';
 import { suppressedAmong } from '../subscribers/suppressions.repository.js';
 import type { Composer, Recipient } from './compose-digest.js';
@@ -12,8 +12,8 @@ import {
   markSent,
   type SentRow,
 } from './deliveries.repository.js';
-import { waitForSendTurn } from './send-pacer.js';
-import type { OutgoingEmail, Transport } from './transport.js';
+import { recordDeparture, type SendTurn, waitForSendTurn } from './send-pacer.js';
+import type { Transport } from './transport.js';
 
 /**
  * Sends one fixed batch: claim its rows, re-check each recipient at send time (suppression,
@@ -108,43 +108,38 @@ export async function sendBatch(
     preferences: readPreferences(m.preferences),
     tokenVersion: m.tokenVersion,
   }));
-  const composed = await deps.composer.compose(options.editionDate, recipients);
-  const outgoing: {
-    id: string;
-    row: Omit<SentRow, 'resendId'>;
-    email: OutgoingEmail;
-  }[] = [];
-  for (const r of recipients) {
-    const c = composed.get(r.deliveryId);
-    if (!c) {
-      ended.push({ id: r.deliveryId, state: 'failed', reason: 'no digest composed' });
-      emailsFailed.inc({ reason: 'not_composed' }); // metrics (src/metrics.ts)
-    } else if (c.kind === 'skip') ended.push({ id: r.deliveryId, state: 'skipped', reason: c.reason });
-    else {
-      outgoing.push({
-        id: r.deliveryId,
-        row: { id: r.deliveryId, subject: c.subject, paperIds: c.paperIds, template: c.template },
-        email: c.email,
-      });
+  // Each digest goes into the batch as soon as it is rendered; only its row is kept here.
+  const batch = deps.transport.batch(idempotencyKey(batchKey));
+  const outgoing: Omit<SentRow, 'resendId'>[] = [];
+  await deps.composer.composeEach(options.editionDate, recipients, (r, c) => {
+    if (c.kind === 'skip') {
+      ended.push({ id: r.deliveryId, state: 'skipped', reason: c.reason });
+      return;
     }
-  }
+    outgoing.push({ id: r.deliveryId, subject: c.subject, paperIds: c.paperIds, template: c.template });
+    batch.add(c.email);
+  });
   await markEnded(db, ended);
   for (const e of ended) result[e.state]++;
   if (outgoing.length === 0) return result;
 
-  const outcome = await deps.transport.sendBatch(
-    outgoing.map((o) => o.email),
-    idempotencyKey(batchKey),
-    {
-      // Once the batch is encoded, so the call leaves at its time.
-      beforeCall: () => waitForSendTurn(db, deps.ratePerSecond ?? 0),
+  let turn: SendTurn | undefined;
+  let departure: Promise<void> | undefined;
+  const outcome = await batch.send({
+    // Once the batch is encoded, so the call leaves at its time.
+    beforeCall: async () => {
+      turn = await waitForSendTurn(db, deps.ratePerSecond ?? 0);
     },
-  );
+    departed: (lateMs) => {
+      if (turn && lateMs >= 1) departure = recordDeparture(db, turn, lateMs);
+    },
+  });
+  await departure;
   countSendOutcome(deps.transport.name, outcome, outgoing.length); // metrics (src/metrics.ts)
   if (outcome.ok) {
     await markSent(
       db,
-      outgoing.map((o, i) => ({ ...o.row, resendId: outcome.ids[i] ?? null })),
+      outgoing.map((row, i) => ({ ...row, resendId: outcome.ids[i] ?? null })),
     );
     result.sent += outgoing.length;
     return result;
@@ -153,7 +148,7 @@ export async function sendBatch(
     case 'idempotency_conflict':
       await markSent(
         db,
-        outgoing.map((o) => ({ ...o.row, resendId: null })),
+        outgoing.map((row) => ({ ...row, resendId: null })),
         'accepted by an earlier attempt under the same idempotency key; its Resend id is unknown',
       );
       result.sent += outgoing.length;

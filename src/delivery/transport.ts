@@ -37,18 +37,46 @@ export interface SendBatchOptions {
    * the batch) is done: the send pacer's slot, so the call reaches the provider on time.
    */
   beforeCall?: () => Promise<void>;
+  /**
+   * Told how long after `beforeCall` the request actually left (its headers written to the
+   * socket), when the transport can see it: the pacer reckons later calls from then.
+   */
+  departed?: (lateMs: number) => void;
+}
+
+export type BatchOutcome = { ok: true; ids: string[] } | Extract<SendOutcome, { ok: false }>;
+
+/**
+ * One batch call being put together. Emails are added as they are rendered: a transport may encode
+ * each at once and keep only its bytes, so a digest's strings are garbage before the next one is
+ * rendered (kept for the whole batch, they outlived the young generation and filled the old one,
+ * which then needed a full collection about twice a second).
+ */
+export interface OutgoingBatch {
+  add(email: OutgoingEmail): void;
+  /**
+   * Sends what was added (up to 100 emails) as one call. The idempotency key makes a retried call
+   * with the same emails a no-op at the provider. Returns one id per email, in order, or one
+   * failure for the batch.
+   */
+  send(options?: SendBatchOptions): Promise<BatchOutcome>;
 }
 
 export interface Transport {
   readonly name: string;
-  /**
-   * Sends up to 100 emails as one call. The idempotency key makes a retried call with the same
-   * emails a no-op at the provider. Returns one id per email, in order, or one failure for the batch.
-   */
-  sendBatch(
-    emails: OutgoingEmail[],
-    idempotencyKey: string,
-    options?: SendBatchOptions,
-  ): Promise<{ ok: true; ids: string[] } | Extract<SendOutcome, { ok: false }>>;
+  /** A batch to send under `idempotencyKey` (see OutgoingBatch). */
+  batch(idempotencyKey: string): OutgoingBatch;
   send(email: OutgoingEmail, idempotencyKey?: string): Promise<SendOutcome>;
+}
+
+/** Sends `emails` as one batch call. */
+export function sendEmails(
+  transport: Transport,
+  emails: OutgoingEmail[],
+  idempotencyKey: string,
+  options?: SendBatchOptions,
+): Promise<BatchOutcome> {
+  const batch = transport.batch(idempotencyKey);
+  for (const email of emails) batch.add(email);
+  return batch.send(options);
 }

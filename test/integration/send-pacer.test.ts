@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { clearSendWindow, reserveSendSlot } from '../../src/delivery/send-pacer.js';
+import { clearSendWindow, recordDeparture, reserveSendSlot } from '../../src/delivery/send-pacer.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let t: TestDatabase;
@@ -23,9 +23,9 @@ it('hands out evenly spaced slots to concurrent callers, and none when unlimited
 it('spaces calls evenly from when they went, whoever calls, and never more than `rate` in a second', async () => {
   const name = 'window-test';
   await reserveSendSlot(t.db, 3, name);
-  // Six callers at once: the first goes now, the others 350 ms apart (1050 / 3).
+  // Six callers at once: the first goes now, the others ~343 ms apart (1030 / 3).
   const waits = await Promise.all(Array.from({ length: 6 }, () => clearSendWindow(t.db, 3, name)));
-  const sorted = [...waits].sort((a, b) => a - b);
+  const sorted = waits.map((w) => w.waitMs).sort((a, b) => a - b);
   expect(sorted[0]).toBeLessThan(50);
   for (let i = 1; i < sorted.length; i++) {
     expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThan(300);
@@ -37,7 +37,7 @@ it('spaces calls evenly from when they went, whoever calls, and never more than 
     .where('name', '=', name)
     .executeTakeFirstOrThrow();
   expect(row.calls).toHaveLength(3);
-  expect(await clearSendWindow(t.db, 0, name)).toBe(0);
+  expect(await clearSendWindow(t.db, 0, name)).toEqual({ waitMs: 0 });
 });
 
 it('holds back the calls after a late one, so they do not share its second', async () => {
@@ -47,8 +47,27 @@ it('holds back the calls after a late one, so they do not share its second', asy
   await clearSendWindow(t.db, 2, name);
   await new Promise((r) => setTimeout(r, 300));
   await clearSendWindow(t.db, 2, name);
-  const third = await clearSendWindow(t.db, 2, name);
-  // 1050 ms after the first call, which went ~300 ms before the second: ~750 ms from now.
+  const { waitMs: third } = await clearSendWindow(t.db, 2, name);
+  // 1030 ms after the first call, which went ~300 ms before the second: ~730 ms from now.
   expect(third).toBeGreaterThan(650);
   expect(third).toBeLessThan(800);
+});
+
+it('reckons the next calls from when a call actually left, when it left late', async () => {
+  const name = 'departure-test';
+  await reserveSendSlot(t.db, 2, name);
+  const { turn } = await clearSendWindow(t.db, 2, name);
+  // Its request left 400 ms after it was let go: the next call goes 515 ms after that, not after
+  // the turn (~915 ms from now instead of ~515).
+  await recordDeparture(t.db, turn!, 400);
+  const { waitMs } = await clearSendWindow(t.db, 2, name);
+  expect(waitMs).toBeGreaterThan(850);
+  expect(waitMs).toBeLessThan(950);
+  const { calls } = await t.db
+    .selectFrom('send_pacing')
+    .select('calls')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  expect(calls).toHaveLength(2);
+  expect(new Date(calls[1]!).getTime() - new Date(calls[0]!).getTime()).toBeCloseTo(515, -1);
 });

@@ -6,7 +6,7 @@ import { Resend } from 'resend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOutboxTransport } from '../../src/delivery/outbox.transport.js';
 import { createResendTransport } from '../../src/delivery/resend.transport.js';
-import type { OutgoingEmail } from '../../src/delivery/transport.js';
+import { type OutgoingEmail, sendEmails } from '../../src/delivery/transport.js';
 import { type FakeResend, startFakeResend } from '../support/fake-resend.js';
 
 const email = (to: string, subject = 'Papers for 2026-11-26'): OutgoingEmail => ({
@@ -39,7 +39,7 @@ describe('Resend transport against the fake Resend API', () => {
   const transport = () => createResendTransport({ apiKey: fake.apiKey, baseUrl: fake.url, timeoutMs: 500 });
 
   it('sends a batch through the SDK with headers and tags, and returns one id per email', async () => {
-    const result = await transport().sendBatch([email('a@example.com'), email('b@example.com')], 'k-1');
+    const result = await sendEmails(transport(), [email('a@example.com'), email('b@example.com')], 'k-1');
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.ids).toHaveLength(2);
@@ -64,7 +64,7 @@ describe('Resend transport against the fake Resend API', () => {
       const emails = fake.emails.map(({ id: _id, receivedAt: _at, idempotencyKey: _key, ...rest }) => rest);
       return { emails, request: fake.lastRequest! };
     };
-    const ours = await received(() => transport().sendBatch(batch, 'k-sdk-1'));
+    const ours = await received(() => sendEmails(transport(), batch, 'k-sdk-1'));
     const sdk = new Resend(fake.apiKey, { baseUrl: fake.url });
     const theirs = await received(() => sdk.batch.send(batch, { idempotencyKey: 'k-sdk-2' }));
     expect(ours.emails).toHaveLength(2);
@@ -85,34 +85,57 @@ describe('Resend transport against the fake Resend API', () => {
     expect(ours.request.body.toString()).toContain('na\\u00efve');
   });
 
+  it('tells when the batch request left, after the send slot', async () => {
+    const steps: string[] = [];
+    const late: number[] = [];
+    const result = await sendEmails(transport(), [email('a@example.com')], 'k-left', {
+      beforeCall: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        steps.push('slot');
+      },
+      departed: (lateMs) => {
+        steps.push('left');
+        late.push(lateMs);
+      },
+    });
+    expect(result.ok).toBe(true);
+    expect(steps).toEqual(['slot', 'left']);
+    expect(late[0]).toBeGreaterThanOrEqual(0);
+    expect(late[0]).toBeLessThan(1000);
+  });
+
   it('answers a repeated key and body with the first ids and sends nothing more', async () => {
     const batch = [email('a@example.com'), email('b@example.com')];
-    const first = await transport().sendBatch(batch, 'k-2');
-    const second = await transport().sendBatch(batch, 'k-2');
+    const first = await sendEmails(transport(), batch, 'k-2');
+    const second = await sendEmails(transport(), batch, 'k-2');
     expect(second).toEqual(first);
     expect(fake.emails).toHaveLength(2);
   });
 
   it('reports a reused key with another body as an idempotency conflict', async () => {
-    await transport().sendBatch([email('a@example.com')], 'k-3');
-    const again = await transport().sendBatch([email('a@example.com', 'changed')], 'k-3');
+    await sendEmails(transport(), [email('a@example.com')], 'k-3');
+    const again = await sendEmails(transport(), [email('a@example.com', 'changed')], 'k-3');
     expect(again).toMatchObject({ ok: false, kind: 'idempotency_conflict' });
     expect(fake.emails).toHaveLength(1);
   });
 
   it('turns 429 into rate_limited with retry-after, 5xx and timeouts into transient', async () => {
     fake.failNext('429');
-    expect(await transport().sendBatch([email('a@example.com')], 'k-4')).toMatchObject({
+    expect(await sendEmails(transport(), [email('a@example.com')], 'k-4')).toMatchObject({
       ok: false,
       kind: 'rate_limited',
       retryAfterSeconds: 1,
     });
     fake.failNext('500');
-    expect(await transport().sendBatch([email('a@example.com')], 'k-4')).toMatchObject({ kind: 'transient' });
+    expect(await sendEmails(transport(), [email('a@example.com')], 'k-4')).toMatchObject({
+      kind: 'transient',
+    });
     fake.failNext('timeout-after-accept');
-    expect(await transport().sendBatch([email('a@example.com')], 'k-4')).toMatchObject({ kind: 'transient' });
+    expect(await sendEmails(transport(), [email('a@example.com')], 'k-4')).toMatchObject({
+      kind: 'transient',
+    });
     // The fake accepted before the timeout: the retry gets the same id and no second email.
-    const retry = await transport().sendBatch([email('a@example.com')], 'k-4');
+    const retry = await sendEmails(transport(), [email('a@example.com')], 'k-4');
     expect(retry.ok).toBe(true);
     expect(fake.emailsTo('a@example.com')).toHaveLength(1);
   });
@@ -121,22 +144,23 @@ describe('Resend transport against the fake Resend API', () => {
     fake.configure({ rateLimit: 1 });
     const t = transport();
     const results = await Promise.all(
-      [1, 2, 3].map((i) => t.sendBatch([email(`r${i}@example.com`)], `k-r${i}`)),
+      [1, 2, 3].map((i) => sendEmails(t, [email(`r${i}@example.com`)], `k-r${i}`)),
     );
     expect(results.filter((r) => !r.ok && r.kind === 'rate_limited').length).toBeGreaterThanOrEqual(1);
   });
 
   it('treats validation errors and a bad key as permanent', async () => {
-    const missing = await transport().sendBatch([{ ...email('a@example.com'), subject: '' }], 'k-5');
+    const missing = await sendEmails(transport(), [{ ...email('a@example.com'), subject: '' }], 'k-5');
     expect(missing).toMatchObject({ ok: false, kind: 'permanent' });
     if (!missing.ok) expect(missing.message).toContain('subject');
-    const tooMany = await transport().sendBatch(
+    const tooMany = await sendEmails(
+      transport(),
       Array.from({ length: 101 }, (_, i) => email(`m${i}@example.com`)),
       'k-6',
     );
     expect(tooMany).toMatchObject({ ok: false, kind: 'permanent' });
     const badKey = createResendTransport({ apiKey: 're_wrong', baseUrl: fake.url });
-    expect(await badKey.sendBatch([email('a@example.com')], 'k-7')).toMatchObject({ kind: 'permanent' });
+    expect(await sendEmails(badKey, [email('a@example.com')], 'k-7')).toMatchObject({ kind: 'permanent' });
     expect(fake.emails).toHaveLength(0);
   });
 
@@ -158,8 +182,8 @@ describe('outbox transport', () => {
 
   it('writes a complete .eml and .html per email, once per key', async () => {
     const outbox = createOutboxTransport(dir);
-    const first = await outbox.sendBatch([email('ann@example.com'), email('bob@example.com')], 'k-1');
-    const second = await outbox.sendBatch([email('ann@example.com'), email('bob@example.com')], 'k-1');
+    const first = await sendEmails(outbox, [email('ann@example.com'), email('bob@example.com')], 'k-1');
+    const second = await sendEmails(outbox, [email('ann@example.com'), email('bob@example.com')], 'k-1');
     expect(second).toEqual(first);
     const files = readdirSync(path.join(dir, '2026-11-26')).sort();
     expect(files).toEqual([

@@ -1,4 +1,5 @@
 import type {
+  OutgoingBatch,
   OutgoingEmail,
   SendBatchOptions,
   SendOutcome,
@@ -20,15 +21,17 @@ export class RecordingTransport implements Transport {
     return { ok: true, id: `rec-${this.sent.length}` };
   }
 
-  async sendBatch(
-    emails: OutgoingEmail[],
-    _key?: string,
-    options?: SendBatchOptions,
-  ): Promise<{ ok: true; ids: string[] }> {
-    await options?.beforeCall?.();
-    const ids: string[] = [];
-    for (const email of emails) ids.push(((await this.send(email)) as { id: string }).id);
-    return { ok: true, ids };
+  batch(): OutgoingBatch {
+    const emails: OutgoingEmail[] = [];
+    return {
+      add: (email) => void emails.push(email),
+      send: async (options?: SendBatchOptions) => {
+        await options?.beforeCall?.();
+        const ids: string[] = [];
+        for (const email of emails) ids.push(((await this.send(email)) as { id: string }).id);
+        return { ok: true, ids };
+      },
+    };
   }
 
   to(address: string): OutgoingEmail[] {
