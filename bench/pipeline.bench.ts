@@ -175,22 +175,29 @@ try {
   let workers = startWorkerProcesses(env);
   await workersReady(backend, workers.children.length);
 
-  // Part 1: no rate limit.
+  // Part 1: no rate limit. Timed to the last email the fake accepted; the edition's summary (a
+  // count over all its deliveries, which costs PostgreSQL more than a batch does) is read once a
+  // second, or as soon as the fake has them all.
   const cpuBefore = cpuSplit(workers.children);
+  let lastAcceptAt = 0;
+  fake.configure({ onAccept: () => void (lastAcceptAt = Date.now()) });
   s = Date.now();
   await enqueuePlanDay(backend, D);
   let rss10k = 0;
   let at10k = 0;
+  let checkedAt = 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 100));
     if (!at10k && fake.emails.length >= Math.min(10_000, N)) {
       at10k = Date.now() - s;
       rss10k = maxPeak(workers.children);
     }
+    if (fake.emails.length < N && Date.now() - checkedAt < 1000) continue;
+    checkedAt = Date.now();
     const c = (await editionSummary(t.db, D)).counts;
     if (c.planned + c.sending === 0 && c.sent + c.skipped + c.failed >= N) break;
   }
-  const totalMs = Date.now() - s;
+  const totalMs = lastAcceptAt - s;
   const rssN = maxPeak(workers.children);
   const cpuAfter = cpuSplit(workers.children);
   const summary = await editionSummary(t.db, D);
@@ -236,7 +243,7 @@ try {
   limitedFake.configure({ onAccept: () => void firstAt.push(Date.now()) });
   await enqueuePlanDay(backend, D_RATE);
   for (;;) {
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 1000));
     const c = (await editionSummary(t.db, D_RATE)).counts;
     if (c.planned + c.sending === 0 && c.sent + c.skipped + c.failed >= rateN) break;
   }
