@@ -180,7 +180,11 @@ try {
   // second, or as soon as the fake has them all.
   const cpuBefore = cpuSplit(workers.children);
   let lastAcceptAt = 0;
-  fake.configure({ onAccept: () => void (lastAcceptAt = Date.now()) });
+  fake.configure({
+    onAccept: () => {
+      lastAcceptAt = Date.now();
+    },
+  });
   s = Date.now();
   await enqueuePlanDay(backend, D);
   let rss10k = 0;
