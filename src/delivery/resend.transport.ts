@@ -35,7 +35,9 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
       let body: Blob | undefined;
       return {
         add(email) {
-          parts.push(count++ === 0 ? OPEN : COMMA, encodeEmail(email));
+          if (body) throw new Error('resend transport: an email added to a batch already sent');
+          const bytes = encodeEmail(email);
+          parts.push(count++ === 0 ? OPEN : COMMA, bytes);
         },
         async send(options) {
           // A Blob, which fetch streams as it is: from a buffer it first copies the whole body,
@@ -43,9 +45,9 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
           body ??= new Blob([...parts, CLOSE]);
           parts.length = 0;
           await options?.beforeCall?.();
-          const letGo = performance.now();
           const departed = options?.departed;
-          if (departed) leaving.set(idempotencyKey, () => departed(performance.now() - letGo));
+          const onLeft = () => departed?.(performance.now());
+          if (departed) leaving.set(idempotencyKey, onLeft);
           // The SDK's own request (auth, user agent, Idempotency-Key, error answers) to the path its
           // batch.send posts to, with the body encoded here: see encodeEmail.
           const { data, error, headers } = await resend
@@ -55,7 +57,9 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
               signal: AbortSignal.timeout(timeoutMs),
               body,
             } as PostOptions)
-            .finally(() => leaving.delete(idempotencyKey));
+            .finally(() => {
+              if (leaving.get(idempotencyKey) === onLeft) leaving.delete(idempotencyKey);
+            });
           if (error) return classify(error as SdkError, headers);
           const ids = (data?.data ?? []).map((d) => d.id);
           if (ids.length !== count) {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { countSendOutcome } from '../metrics.js';
+import { countSendOutcome, emailsFailed } from '../metrics.js';
 import { readPreferences } from '../subscribers/preferences.js';
 import { suppressedAmong } from '../subscribers/suppressions.repository.js';
 import type { Composer, Recipient } from './compose-digest.js';
@@ -111,14 +111,21 @@ export async function sendBatch(
   // Each digest goes into the batch as soon as it is rendered; only its row is kept here.
   const batch = deps.transport.batch(idempotencyKey(batchKey));
   const outgoing: Omit<SentRow, 'resendId'>[] = [];
+  const composed = new Set<string>();
   await deps.composer.composeEach(options.editionDate, recipients, (r, c) => {
+    composed.add(r.deliveryId);
     if (c.kind === 'skip') {
       ended.push({ id: r.deliveryId, state: 'skipped', reason: c.reason });
       return;
     }
-    outgoing.push({ id: r.deliveryId, subject: c.subject, paperIds: c.paperIds, template: c.template });
     batch.add(c.email);
+    outgoing.push({ id: r.deliveryId, subject: c.subject, paperIds: c.paperIds, template: c.template });
   });
+  for (const r of recipients) {
+    if (composed.has(r.deliveryId)) continue;
+    ended.push({ id: r.deliveryId, state: 'failed', reason: 'no digest composed' });
+    emailsFailed.inc({ reason: 'not_composed' }); // metrics (src/metrics.ts)
+  }
   await markEnded(db, ended);
   for (const e of ended) result[e.state]++;
   if (outgoing.length === 0) return result;
@@ -130,8 +137,11 @@ export async function sendBatch(
     beforeCall: async () => {
       turn = await waitForSendTurn(db, deps.ratePerSecond ?? 0);
     },
-    departed: (lateMs) => {
-      if (turn && lateMs >= 1) departure = recordDeparture(db, turn, lateMs);
+    departed: (at) => {
+      const lateMs = turn ? at - turn.dueAt : 0;
+      // Best effort: had it failed, the next calls are paced from the turn, as without this step;
+      // a database that fails here fails the statements that follow too.
+      if (turn && lateMs >= 1) departure = recordDeparture(db, turn, lateMs).catch(() => undefined);
     },
   });
   await departure;

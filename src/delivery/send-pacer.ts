@@ -49,10 +49,14 @@ export async function reserveSendSlot(
   return { waitMs: rows[0]?.wait_ms ?? 0, slotAt: rows[0]?.slot_ms ?? Date.now() };
 }
 
-/** A call's place in `send_pacing.calls`: the time it was let go, as PostgreSQL wrote it. */
+/**
+ * A call's place in `send_pacing.calls`: the time it was let go, as PostgreSQL wrote it, and the
+ * same moment on this process's clock (`performance.now()`), to tell how late the call left.
+ */
 export interface SendTurn {
   name: string;
   at: string;
+  dueAt: number;
 }
 
 /**
@@ -79,7 +83,8 @@ export async function clearSendWindow(
     returning greatest(0, extract(epoch from (calls[cardinality(calls)] - clock_timestamp())) * 1000)::float8 as wait_ms,
       calls[cardinality(calls)]::text as at`.execute(db);
   const row = rows[0];
-  return row ? { waitMs: row.wait_ms, turn: { name, at: row.at } } : { waitMs: 0 };
+  if (!row) return { waitMs: 0 };
+  return { waitMs: row.wait_ms, turn: { name, at: row.at, dueAt: performance.now() + row.wait_ms } };
 }
 
 /**
@@ -100,9 +105,10 @@ export async function waitForSendTurn(
 }
 
 /**
- * The call of `turn` left `lateMs` after it was let go: it is recorded as leaving then, so the
- * calls after it keep their distance from when it reached the provider. Later calls let go
- * meanwhile stay as they are (the list is kept in order).
+ * The call of `turn` left `lateMs` after its time (a timer that fired late, a busy event loop, a
+ * connection being opened): it is recorded as leaving then, so the calls after it keep their
+ * distance from when it reached the provider. Calls let go meanwhile stay as they are (the list
+ * is kept in order).
  */
 export async function recordDeparture(db: Db, turn: SendTurn, lateMs: number): Promise<void> {
   await sql`

@@ -38,10 +38,10 @@ export interface SendBatchOptions {
    */
   beforeCall?: () => Promise<void>;
   /**
-   * Told how long after `beforeCall` the request actually left (its headers written to the
-   * socket), when the transport can see it: the pacer reckons later calls from then.
+   * Told when the request actually left (its headers written to the socket; `performance.now()`),
+   * when the transport can see it: the pacer reckons later calls from then.
    */
-  departed?: (lateMs: number) => void;
+  departed?: (at: number) => void;
 }
 
 export type BatchOutcome = { ok: true; ids: string[] } | Extract<SendOutcome, { ok: false }>;

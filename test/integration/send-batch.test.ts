@@ -210,4 +210,42 @@ describe('sending a batch', () => {
     const summary = await editionSummary(t.db, '2026-11-28');
     expect(summary.counts).toMatchObject({ sent: 1, skipped: 1 });
   });
+
+  it('records a paced call at the time its request left, when it left late', async () => {
+    await seedSubscribers(t.db, manySubscribers(2));
+    const [batch] = await plan();
+    // The request leaves 300 ms after its turn (a busy event loop, a connection being opened).
+    const slow: SendDeps = {
+      ...deps,
+      ratePerSecond: 5,
+      transport: {
+        ...deps.transport,
+        batch: (key) => {
+          const inner = deps.transport.batch(key);
+          return {
+            add: (email) => inner.add(email),
+            send: (options) =>
+              inner.send({
+                ...options,
+                beforeCall: async () => {
+                  await options?.beforeCall?.();
+                  await new Promise((r) => setTimeout(r, 300));
+                },
+              }),
+          };
+        },
+      },
+    };
+    expect(await sendBatch(slow, batch!.batchKey, { editionDate: D })).toMatchObject({ sent: 2 });
+    const arrivedAt = fake.arrivals.at(-1)!.at;
+    const { calls } = await t.db
+      .selectFrom('send_pacing')
+      .select('calls')
+      .where('name', '=', 'resend')
+      .executeTakeFirstOrThrow();
+    const recordedAt = new Date(calls.at(-1)!).getTime();
+    // Recorded when it left, just before the fake saw it; from its turn, it would be ~300 ms earlier.
+    expect(arrivedAt - recordedAt).toBeLessThan(150);
+    expect(recordedAt - arrivedAt).toBeLessThan(50);
+  });
 });

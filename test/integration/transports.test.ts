@@ -87,21 +87,35 @@ describe('Resend transport against the fake Resend API', () => {
 
   it('tells when the batch request left, after the send slot', async () => {
     const steps: string[] = [];
-    const late: number[] = [];
+    let slotAt = 0;
+    let leftAt = 0;
     const result = await sendEmails(transport(), [email('a@example.com')], 'k-left', {
       beforeCall: async () => {
         await new Promise((r) => setTimeout(r, 20));
         steps.push('slot');
+        slotAt = performance.now();
       },
-      departed: (lateMs) => {
+      departed: (at) => {
         steps.push('left');
-        late.push(lateMs);
+        leftAt = at;
       },
     });
     expect(result.ok).toBe(true);
     expect(steps).toEqual(['slot', 'left']);
-    expect(late[0]).toBeGreaterThanOrEqual(0);
-    expect(late[0]).toBeLessThan(1000);
+    expect(leftAt - slotAt).toBeGreaterThanOrEqual(0);
+    expect(leftAt - slotAt).toBeLessThan(1000);
+    // Nothing is reported for a call whose request never left (nothing listens on port 9).
+    const left: number[] = [];
+    const nowhere = createResendTransport({
+      apiKey: fake.apiKey,
+      baseUrl: 'http://127.0.0.1:9',
+      timeoutMs: 500,
+    });
+    const failed = await sendEmails(nowhere, [email('a@example.com')], 'k-nowhere', {
+      departed: (at) => void left.push(at),
+    });
+    expect(failed).toMatchObject({ ok: false, kind: 'transient' });
+    expect(left).toEqual([]);
   });
 
   it('answers a repeated key and body with the first ids and sends nothing more', async () => {
