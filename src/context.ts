@@ -22,7 +22,10 @@ export interface ContextOptions {
 export async function createContext(options: ContextOptions = {}): Promise<AppContext> {
   const config = options.config ?? loadConfig();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config, { max: options.poolSize ?? 10 });
+  const database = await openDatabase(config, {
+    max: options.poolSize ?? 10,
+    onIdleError: (error) => logger.warn({ err: error.message }, 'database connection lost while idle'),
+  });
   try {
     if (options.migrate ?? true) await migrateToLatest(database.db);
   } catch (error) {

@@ -16,13 +16,24 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function createDb(url: string, options: { max?: number } = {}): Db {
+export interface DbOptions {
+  max?: number;
+  /**
+   * Told of an idle connection the server ended (a restart, a failover, the embedded server
+   * stopping). The pool drops it and opens another for the next query; with no listener at all,
+   * pg would throw the error and end the process.
+   */
+  onIdleError?: (error: Error) => void;
+}
+
+export function createDb(url: string, options: DbOptions = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  pool.on('error', (error) => options.onIdleError?.(error));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Connects to DATABASE_URL, or starts the embedded database under the data folder when it is unset. */
-export async function openDatabase(config: Config, options: { max?: number } = {}): Promise<DatabaseHandle> {
+export async function openDatabase(config: Config, options: DbOptions = {}): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
     const db = createDb(config.databaseUrl, options);
     return { db, url: config.databaseUrl, embedded: false, close: () => db.destroy() };
