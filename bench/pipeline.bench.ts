@@ -13,7 +13,7 @@ import { enqueuePlanDay } from '../src/delivery/delivery-queues.js';
 import type { QueueBackend } from '../src/delivery/queue-backend.js';
 import { QUEUE_NAMES } from '../src/queues.js';
 import { createTestDatabase } from '../test/support/database.js';
-import { backendFor, workerContext, workerEnv } from '../test/support/delivery-harness.js';
+import { backendFor, waitForEdition, workerContext, workerEnv } from '../test/support/delivery-harness.js';
 import { startFakeResend } from '../test/support/fake-resend.js';
 import { generatePapers } from '../test/support/generate.js';
 import { deleteKeys, randomPrefix } from '../test/support/redis.js';
@@ -52,26 +52,19 @@ const TOPICS = [
 
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 
-/**
- * Waits until every worker process takes send jobs (its templates compiled), as in production,
- * where workers are up before the hour's edition is enqueued.
- */
-async function workersReady(backend: QueueBackend, count: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while ((await backend.queue(QUEUE_NAMES.sends).getWorkers()).length < count) {
-    if (Date.now() > deadline) throw new Error(`bench: ${count} worker processes not ready after 60 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const workerFile = fileURLToPath(new URL('../workers/worker.ts', import.meta.url));
 
 const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
 
-/** Worker processes (one per core), as in production; the fake Resend stays in this process. */
-function startWorkerProcesses(env: Record<string, string>): {
-  children: ChildProcess[];
-  stop(): Promise<void>;
-} {
+/**
+ * Worker processes (one per core), as in production; the fake Resend stays in this process.
+ * Answers once every one takes send jobs (its templates compiled), as in production, where workers
+ * are up before the hour's edition is enqueued.
+ */
+async function startWorkerProcesses(
+  env: Record<string, string>,
+  backend: QueueBackend,
+): Promise<{ children: ChildProcess[]; stop(): Promise<void> }> {
   const children = Array.from({ length: Number(values.workers) }, () =>
     spawn(
       process.execPath,
@@ -82,6 +75,11 @@ function startWorkerProcesses(env: Record<string, string>): {
       },
     ),
   );
+  const deadline = Date.now() + 60_000;
+  while ((await backend.queue(QUEUE_NAMES.sends).getWorkers()).length < children.length) {
+    if (Date.now() > deadline) throw new Error('bench: worker processes not ready after 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     children,
     stop: async () => {
@@ -172,8 +170,7 @@ try {
   });
   const ctx = await workerContext(env);
   const backend = backendFor(ctx);
-  let workers = startWorkerProcesses(env);
-  await workersReady(backend, workers.children.length);
+  let workers = await startWorkerProcesses(env, backend);
 
   // Part 1: no rate limit. Timed to the last email the fake accepted; the edition's summary (a
   // count over all its deliveries, which costs PostgreSQL more than a batch does) is read once a
@@ -234,23 +231,17 @@ try {
     t.db,
   );
   limitedFake.configure({ rateLimit: R });
-  workers = startWorkerProcesses({
-    ...env,
-    RESEND_BASE_URL: limitedFake.url,
-    SEND_RATE_PER_SECOND: String(R),
-  });
-  await workersReady(backend, workers.children.length);
+  workers = await startWorkerProcesses(
+    { ...env, RESEND_BASE_URL: limitedFake.url, SEND_RATE_PER_SECOND: String(R) },
+    backend,
+  );
   const before = limitedFake.emails.length;
   const arrivalsBefore = limitedFake.arrivals.length;
   const callsBefore = limitedFake.calls.reduce((n, c) => n + c.count, 0);
   const firstAt: number[] = [];
   limitedFake.configure({ onAccept: () => void firstAt.push(Date.now()) });
   await enqueuePlanDay(backend, D_RATE);
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const c = (await editionSummary(t.db, D_RATE)).counts;
-    if (c.planned + c.sending === 0 && c.sent + c.skipped + c.failed >= rateN) break;
-  }
+  await waitForEdition(t, D_RATE, { expected: rateN, timeoutMs: (RATE_SECONDS * 3 + 60) * 1000 });
   const rateSummary = await editionSummary(t.db, D_RATE);
   const sent = limitedFake.emails.length - before;
   const requests = firstAt.length;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildEml } from './eml.js';
-import type { OutgoingEmail, Transport } from './transport.js';
+import { collectingBatch, type OutgoingEmail, type Transport } from './transport.js';
 
 /**
  * The Transport for the demo and local work (MAIL_TRANSPORT=outbox): each email becomes a complete
@@ -39,16 +39,12 @@ export function createOutboxTransport(outboxDir: string): Transport {
   return {
     name: 'outbox',
     batch(idempotencyKey) {
-      const emails: OutgoingEmail[] = [];
-      return {
-        add: (email) => void emails.push(email),
-        async send(options) {
-          if (emails.length > 100)
-            return { ok: false, kind: 'permanent', message: 'A batch holds at most 100 emails' };
-          await options?.beforeCall?.();
-          return { ok: true, ids: await once(idempotencyKey, emails) };
-        },
-      };
+      return collectingBatch(async (emails, options) => {
+        if (emails.length > 100)
+          return { ok: false, kind: 'permanent', message: 'A batch holds at most 100 emails' };
+        await options?.beforeCall?.();
+        return { ok: true, ids: await once(idempotencyKey, emails) };
+      });
     },
     async send(email, idempotencyKey) {
       const key =

@@ -98,7 +98,7 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
  * \u escape, which any JSON reader turns back into the same character. V8 encodes a string holding
  * a single wider character to UTF-8 at a tenth of the speed of an ASCII one; ASCII is copied as is.
  */
-export function encodeEmail(email: OutgoingEmail): Buffer<ArrayBuffer> {
+function encodeEmail(email: OutgoingEmail): Buffer<ArrayBuffer> {
   const { html, ...rest } = toApi(email);
   const head = asciiJson(rest);
   if (html === undefined) return Buffer.from(head, 'latin1');

@@ -138,10 +138,9 @@ export async function sendBatch(
       turn = await waitForSendTurn(db, deps.ratePerSecond ?? 0);
     },
     departed: (at) => {
-      const lateMs = turn ? at - turn.dueAt : 0;
       // Best effort: had it failed, the next calls are paced from the turn, as without this step;
       // a database that fails here fails the statements that follow too.
-      if (turn && lateMs >= 1) departure = recordDeparture(db, turn, lateMs).catch(() => undefined);
+      if (turn) departure = recordDeparture(db, turn, at).catch(() => undefined);
     },
   });
   await departure;

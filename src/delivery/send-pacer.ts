@@ -105,12 +105,14 @@ export async function waitForSendTurn(
 }
 
 /**
- * The call of `turn` left `lateMs` after its time (a timer that fired late, a busy event loop, a
- * connection being opened): it is recorded as leaving then, so the calls after it keep their
- * distance from when it reached the provider. Calls let go meanwhile stay as they are (the list
- * is kept in order).
+ * The call of `turn` left at `leftAt` (`performance.now()`). If that is after its time (a timer
+ * that fired late, a busy event loop, a connection being opened), it is recorded as leaving then,
+ * so the calls after it keep their distance from when it reached the provider. Calls let go
+ * meanwhile stay as they are (the list is kept in order).
  */
-export async function recordDeparture(db: Db, turn: SendTurn, lateMs: number): Promise<void> {
+export async function recordDeparture(db: Db, turn: SendTurn, leftAt: number): Promise<void> {
+  const lateMs = leftAt - turn.dueAt;
+  if (lateMs < 1) return;
   await sql`
     update send_pacing p
       set calls = array(

@@ -69,6 +69,14 @@ export interface Transport {
   send(email: OutgoingEmail, idempotencyKey?: string): Promise<SendOutcome>;
 }
 
+/** A batch that keeps its emails and hands them all to `send` (for transports with nothing to encode). */
+export function collectingBatch(
+  send: (emails: OutgoingEmail[], options?: SendBatchOptions) => Promise<BatchOutcome>,
+): OutgoingBatch {
+  const emails: OutgoingEmail[] = [];
+  return { add: (email) => void emails.push(email), send: (options) => send(emails, options) };
+}
+
 /** Sends `emails` as one batch call. */
 export function sendEmails(
   transport: Transport,

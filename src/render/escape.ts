@@ -52,6 +52,11 @@ export function oneByte(latin1: string): string {
   return Buffer.from(latin1, 'latin1').toString('latin1');
 }
 
+/** A piece of a digest made once per template or paper: ASCII (asciiHtml), stored at one byte. */
+export function htmlPiece(html: string): string {
+  return oneByte(asciiHtml(html));
+}
+
 /** The URL when it is an absolute http(s) URL, else null: nothing else may become a link. */
 // A URL made only of these characters needs no parsing to be known safe (our own signed links).
 const PLAIN_HTTP_URL = /^https?:\/\/[a-z0-9.-]+(?::\d+)?(?:\/[\w\-.~!$&'()*+,;=:@%/?#]*)?$/;

@@ -1,4 +1,4 @@
-import { escapeHtmlAscii, oneByte } from './escape.js';
+import { escapeHtml, escapeHtmlAscii, htmlPiece } from './escape.js';
 
 /**
  * A tiny mustache-like template language for the .mjml templates, escaping by default:
@@ -102,7 +102,7 @@ export function partial(nodes: TemplateNode[], known: Context): TemplateNode[] {
     }
     const value = known[node.name];
     if (node.kind === 'var') {
-      if (value !== undefined && value !== null) push(oneByte(escapeHtmlAscii(String(value))));
+      if (value !== undefined && value !== null) push(htmlPiece(escapeHtml(String(value))));
       continue;
     }
     if (typeof value === 'object' && value !== null)

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import mjml2html from 'mjml';
 import { getOrCreate } from './cache.js';
-import { asciiHtml, oneByte } from './escape.js';
+import { htmlPiece } from './escape.js';
 import {
   type Context,
   parseTemplate,
@@ -89,9 +89,7 @@ export async function compileMjmlTemplate(name: string, structure: Context): Pro
   const where = `templates/${name}.mjml`;
   const nodes = partial(mjmlTemplate(name), structure);
   const [h0, h1, h2] = await Promise.all(
-    [0, 1, 2].map(async (n) =>
-      oneByte(asciiHtml(await compileMjml(serialize(withPaperCopies(nodes, n)), where))),
-    ),
+    [0, 1, 2].map(async (n) => htmlPiece(await compileMjml(serialize(withPaperCopies(nodes, n)), where))),
   );
   const blockLength = h1!.length - h0!.length;
   const start = Math.min(commonPrefix(h0!, h1!), h0!.length);

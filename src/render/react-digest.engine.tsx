@@ -1,7 +1,7 @@
 import ModernDigest, { ModernPaper } from '../../templates/modern.email.js';
 import { getOrCreate } from './cache.js';
 import type { DigestView, PaperExtras, PaperView } from './digest-view.js';
-import { asciiHtml, oneByte } from './escape.js';
+import { htmlPiece } from './escape.js';
 import type { Context, TemplateNode } from './mini-template.js';
 import { partial } from './mini-template.js';
 import { renderReact, renderReactFragment } from './react.engine.js';
@@ -58,8 +58,8 @@ function holes(html: string): TemplateNode[] {
   if (nodes.some((n) => typeof n === 'string' && (n.includes(OPEN) || n.includes(CLOSE)))) {
     throw new Error('modern template: a value was changed by the template (sentinel cut apart)');
   }
-  // Checked before: asciiHtml would turn a stray sentinel into a character reference.
-  return nodes.map((n) => (typeof n === 'string' ? oneByte(asciiHtml(n)) : n));
+  // Checked before: htmlPiece would write a stray sentinel as a character reference.
+  return nodes.map((n) => (typeof n === 'string' ? htmlPiece(n) : n));
 }
 
 /** Each field: its sentinel when present in `values`, '' when empty there; and the shape key. */

@@ -59,7 +59,7 @@ it('reckons the next calls from when a call actually left, when it left late', a
   const { turn } = await clearSendWindow(t.db, 2, name);
   // Its request left 400 ms after it was let go: the next call goes 515 ms after that, not after
   // the turn (~915 ms from now instead of ~515).
-  await recordDeparture(t.db, turn!, 400);
+  await recordDeparture(t.db, turn!, turn!.dueAt + 400);
   const { waitMs } = await clearSendWindow(t.db, 2, name);
   expect(waitMs).toBeGreaterThan(850);
   expect(waitMs).toBeLessThan(950);

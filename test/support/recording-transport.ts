@@ -1,9 +1,9 @@
-import type {
-  OutgoingBatch,
-  OutgoingEmail,
-  SendBatchOptions,
-  SendOutcome,
-  Transport,
+import {
+  collectingBatch,
+  type OutgoingBatch,
+  type OutgoingEmail,
+  type SendOutcome,
+  type Transport,
 } from '../../src/delivery/transport.js';
 
 /** A Transport that keeps what it is given, for page tests that only need to read the email. */
@@ -22,16 +22,12 @@ export class RecordingTransport implements Transport {
   }
 
   batch(): OutgoingBatch {
-    const emails: OutgoingEmail[] = [];
-    return {
-      add: (email) => void emails.push(email),
-      send: async (options?: SendBatchOptions) => {
-        await options?.beforeCall?.();
-        const ids: string[] = [];
-        for (const email of emails) ids.push(((await this.send(email)) as { id: string }).id);
-        return { ok: true, ids };
-      },
-    };
+    return collectingBatch(async (emails, options) => {
+      await options?.beforeCall?.();
+      const ids: string[] = [];
+      for (const email of emails) ids.push(((await this.send(email)) as { id: string }).id);
+      return { ok: true, ids };
+    });
   }
 
   to(address: string): OutgoingEmail[] {
