@@ -55,6 +55,8 @@ describe('Resend transport against the fake Resend API', () => {
     const unicode = {
       ...email('u@example.com', 'Papers \u2014 \u{1F680} \u201Cquoted\u201D'),
       text: 'na\u00EFve caf\u00E9 \u5927\u89C4\u6A21 \u{1F469}\u200D\u{1F52C}',
+      // Not what the renderer writes (its HTML is ASCII), but what a caller may pass.
+      html: '<p>Caf\u00E9 \u{1F680} \u5927</p>',
       replyTo: 'editor@paperboy.test',
     };
     const batch = [email('a@example.com'), unicode];
@@ -73,6 +75,7 @@ describe('Resend transport against the fake Resend API', () => {
       subject: unicode.subject,
       text: unicode.text,
       replyTo: unicode.replyTo,
+      html: unicode.html,
     });
     expect(ours.request.path).toBe('/emails/batch');
     for (const name of ['authorization', 'content-type', 'user-agent', 'x-batch-validation']) {
