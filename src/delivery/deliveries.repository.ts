@@ -17,27 +17,40 @@ export async function ensureEdition(db: Db, date: string): Promise<void> {
     .execute();
 }
 
-/** Inserts a planned row per subscriber; rows already there (a second planner, a re-run) stay as they are. */
-export async function insertPlanned(db: Db, date: string, subscriberIds: string[]): Promise<number> {
-  if (subscriberIds.length === 0) return 0;
-  const result = await db
-    .insertInto('deliveries')
-    .values(subscriberIds.map((id) => ({ edition_date: date, subscriber_id: id, state: 'planned' as const })))
-    .onConflict((oc) => oc.columns(['edition_date', 'subscriber_id']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0);
+/**
+ * Inserts a planned row for each of up to `BATCH_SIZE` subscribers, all under one new batch key
+ * `<date>-<n>`, n drawn from the table's id sequence (so no two calls, and no batch keyed by its
+ * first delivery id before, share a key). A batch is the rows one call inserted, fixed from the
+ * start: a retried batch sends the same emails under the same idempotency key. Rows already there
+ * (a second planner, a re-run) stay as they are, in their own batch. The key comes with the rows,
+ * so a row is written once to be planned, not again to be batched.
+ */
+export async function insertPlannedBatch(
+  db: Db,
+  date: string,
+  subscriberIds: string[],
+): Promise<{ batchKey?: string; inserted: number }> {
+  if (subscriberIds.length > BATCH_SIZE) {
+    throw new Error(`insertPlannedBatch: ${subscriberIds.length} subscribers, at most ${BATCH_SIZE} a batch`);
+  }
+  if (subscriberIds.length === 0) return { inserted: 0 };
+  const { rows } = await sql<{ batch_key: string }>`
+    with batch as materialized (
+      select ${date}::text || '-' || nextval(pg_get_serial_sequence('deliveries', 'id'))::text as key
+    )
+    insert into deliveries (edition_date, subscriber_id, state, batch_key)
+    select ${date}::date, s.id, 'planned', batch.key from unnest(${subscriberIds}::bigint[]) as s(id), batch
+    on conflict (edition_date, subscriber_id) do nothing
+    returning batch_key`.execute(db);
+  return { batchKey: rows[0]?.batch_key, inserted: rows.length };
 }
 
 /**
  * Gives unbatched planned rows of an edition a fixed batch key `<date>-<first delivery id>`, at most
- * `BATCH_SIZE` per key. Membership never changes afterwards, so a retried batch sends the same
- * emails under the same idempotency key. `skip locked` keeps two planners from sharing rows.
+ * `BATCH_SIZE` per key, for the rows a planner before insertPlannedBatch left without one.
+ * Membership never changes afterwards. `skip locked` keeps two callers from sharing rows.
  */
-export async function assignBatches(
-  db: Db,
-  date: string,
-  options: { onlyFull?: boolean } = {},
-): Promise<string[]> {
+export async function assignBatches(db: Db, date: string): Promise<string[]> {
   const keys: string[] = [];
   for (;;) {
     const { rows } = await sql<{ batch_key: string }>`
@@ -47,11 +60,11 @@ export async function assignBatches(
         order by id limit ${BATCH_SIZE}
         for update skip locked
       ), batch as (
-        select ${date}::text || '-' || min(id)::text as key, count(*) as n from chosen
+        select ${date}::text || '-' || min(id)::text as key from chosen
       )
       update deliveries d set batch_key = batch.key, updated_at = now()
       from batch
-      where d.id in (select id from chosen) and (${!options.onlyFull} or batch.n = ${BATCH_SIZE})
+      where d.id in (select id from chosen)
       returning d.batch_key`.execute(db);
     if (rows.length === 0) return keys;
     keys.push(rows[0]!.batch_key);
@@ -120,16 +133,14 @@ export interface SentRow {
 
 export async function markSent(db: Db, rows: SentRow[], reason: string | null = null): Promise<void> {
   if (rows.length === 0) return;
-  const values = sql.join(
-    rows.map(
-      (r) =>
-        sql`(${r.id}::bigint, ${r.resendId}::text, ${r.subject}::text, ${JSON.stringify(r.paperIds)}::jsonb, ${r.template}::text)`,
-    ),
-  );
+  // One array a column: five parameters, where a list of values took five a row to send and plan.
   await sql`
     update deliveries d set state = 'sent', resend_id = v.resend_id, subject = v.subject,
-      paper_ids = v.paper_ids, template = v.template, sent_at = now(), updated_at = now(), reason = ${reason}
-    from (values ${values}) as v(id, resend_id, subject, paper_ids, template)
+      paper_ids = v.paper_ids::jsonb, template = v.template, sent_at = now(), updated_at = now(), reason = ${reason}
+    from unnest(
+      ${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.resendId)}::text[], ${rows.map((r) => r.subject)}::text[],
+      ${rows.map((r) => JSON.stringify(r.paperIds))}::text[], ${rows.map((r) => r.template)}::text[]
+    ) as v(id, resend_id, subject, paper_ids, template)
     where d.id = v.id and d.state = 'sending'`.execute(db);
 }
 
@@ -139,10 +150,11 @@ export async function markEnded(
   rows: { id: string; state: 'skipped' | 'failed'; reason: string }[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const values = sql.join(rows.map((r) => sql`(${r.id}::bigint, ${r.state}::text, ${r.reason}::text)`));
   await sql`
     update deliveries d set state = v.state, reason = v.reason, updated_at = now()
-    from (values ${values}) as v(id, state, reason)
+    from unnest(
+      ${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.state)}::text[], ${rows.map((r) => r.reason)}::text[]
+    ) as v(id, state, reason)
     where d.id = v.id and d.state in ('planned', 'sending')`.execute(db);
 }
 

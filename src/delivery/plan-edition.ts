@@ -1,12 +1,12 @@
 import type { Db } from '../db/database.js';
 import { type Preferences, readPreferences } from '../subscribers/preferences.js';
-import { assignBatches, ensureEdition, insertPlanned } from './deliveries.repository.js';
+import { BATCH_SIZE, ensureEdition, insertPlannedBatch } from './deliveries.repository.js';
 import { dueEditionAt, isDueForEdition, parseUtcHour } from './schedule.js';
 
 /**
  * Planning: the subscribers due now get one delivery row each (unique per edition and
- * subscriber, so a second planner or a re-run adds nothing), grouped into fixed batches of ≤ 100,
- * each handed to `enqueueSends` as soon as it is full so sending starts while planning goes on.
+ * subscriber, so a second planner or a re-run adds nothing), inserted a fixed batch of ≤ 100 at a
+ * time and handed to `enqueueSends` page by page, so sending starts while planning goes on.
  * Subscribers are read in keyset pages: memory stays flat whatever their number.
  */
 
@@ -68,30 +68,41 @@ export async function* dueSubscribers(
 
 async function plan(deps: PlanDeps, pick: (p: Preferences) => string | undefined): Promise<PlanResult> {
   const result: PlanResult = { scanned: 0, editions: {}, batches: 0 };
-  const enqueue = async (date: string, onlyFull: boolean) => {
-    const keys = await assignBatches(deps.db, date, { onlyFull });
-    if (keys.length) await deps.enqueueSends(keys.map((batchKey) => ({ batchKey, editionDate: date })));
-    result.batches += keys.length;
+  // Due subscribers wait here, per edition, until they fill a batch (fewer than BATCH_SIZE each).
+  const waiting = new Map<string, string[]>();
+  const insert = async (date: string, ids: string[], refs: SendBatchRef[]) => {
+    const { batchKey, inserted } = await insertPlannedBatch(deps.db, date, ids);
+    result.editions[date]!.planned += inserted;
+    if (batchKey) refs.push({ batchKey, editionDate: date });
+  };
+  const enqueue = async (refs: SendBatchRef[]) => {
+    if (refs.length === 0) return;
+    await deps.enqueueSends(refs);
+    result.batches += refs.length;
   };
   for await (const { scanned, due } of dueSubscribers(deps.db, pick, deps.pageSize)) {
     result.scanned += scanned;
-    const byEdition = new Map<string, string[]>();
+    const refs: SendBatchRef[] = [];
     for (const s of due) {
-      const ids = byEdition.get(s.editionDate);
-      if (ids) ids.push(s.id);
-      else byEdition.set(s.editionDate, [s.id]);
-    }
-    for (const [date, ids] of byEdition) {
-      if (!result.editions[date]) {
-        await ensureEdition(deps.db, date);
-        result.editions[date] = { due: 0, planned: 0 };
+      if (!result.editions[s.editionDate]) {
+        await ensureEdition(deps.db, s.editionDate);
+        result.editions[s.editionDate] = { due: 0, planned: 0 };
       }
-      result.editions[date].due += ids.length;
-      result.editions[date].planned += await insertPlanned(deps.db, date, ids);
-      await enqueue(date, true);
+      result.editions[s.editionDate]!.due++;
+      let ids = waiting.get(s.editionDate);
+      if (!ids) {
+        ids = [];
+        waiting.set(s.editionDate, ids);
+      }
+      ids.push(s.id);
+      if (ids.length === BATCH_SIZE) await insert(s.editionDate, ids.splice(0), refs);
     }
+    // Sending starts while planning goes on.
+    await enqueue(refs);
   }
-  for (const date of Object.keys(result.editions)) await enqueue(date, false);
+  const refs: SendBatchRef[] = [];
+  for (const [date, ids] of waiting) await insert(date, ids, refs);
+  await enqueue(refs);
   return result;
 }
 

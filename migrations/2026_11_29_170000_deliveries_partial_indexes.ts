@@ -1,0 +1,48 @@
+import { type Kysely, sql } from 'kysely';
+
+// Frozen in time: never import application code here.
+
+/**
+ * Each delivery row is written four times (planned, given its batch, sending, sent), and each
+ * write changes an indexed column, so each adds an entry to every index of the table. Three of them
+ * only need some rows: a row gets a resend_id entry once it is sent, a batch entry once it has a
+ * batch key, and an unfinished entry only while planned or sending (every query on state alone asks
+ * for those; the others go through the edition or the subscriber). The subscriber index also
+ * holds the edition date, so the papers a subscriber was sent before an edition are found without
+ * visiting the rows of that edition itself.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('deliveries_resend_id_idx').execute();
+  await sql`create index deliveries_resend_id_idx on deliveries (resend_id) where resend_id is not null`.execute(
+    db,
+  );
+  await db.schema.dropIndex('deliveries_batch_idx').execute();
+  await sql`create index deliveries_batch_idx on deliveries (batch_key) where batch_key is not null`.execute(
+    db,
+  );
+  await db.schema.dropIndex('deliveries_state_idx').execute();
+  await db.schema.dropIndex('deliveries_subscriber_idx').execute();
+  await db.schema
+    .createIndex('deliveries_subscriber_idx')
+    .on('deliveries')
+    .columns(['subscriber_id', 'edition_date'])
+    .execute();
+  await sql`create index deliveries_unfinished_idx on deliveries (state, edition_date) where state in ('planned', 'sending')`.execute(
+    db,
+  );
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('deliveries_subscriber_idx').execute();
+  await db.schema.createIndex('deliveries_subscriber_idx').on('deliveries').column('subscriber_id').execute();
+  await db.schema.dropIndex('deliveries_unfinished_idx').execute();
+  await db.schema
+    .createIndex('deliveries_state_idx')
+    .on('deliveries')
+    .columns(['state', 'edition_date'])
+    .execute();
+  await db.schema.dropIndex('deliveries_batch_idx').execute();
+  await db.schema.createIndex('deliveries_batch_idx').on('deliveries').column('batch_key').execute();
+  await db.schema.dropIndex('deliveries_resend_id_idx').execute();
+  await db.schema.createIndex('deliveries_resend_id_idx').on('deliveries').column('resend_id').execute();
+}
