@@ -117,6 +117,7 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
             replyTo: config.mail.replyTo,
             subject: rendered.subject,
             html: rendered.html,
+            htmlJson: rendered.htmlJson,
             text: rendered.text,
             headers: {
               'List-Unsubscribe': `<${links.unsubscribe}>, <mailto:${config.mail.unsubscribeMailto}?subject=unsubscribe>`,

@@ -106,7 +106,7 @@ function encodeEmail(email: OutgoingEmail, separator: string): Buffer<ArrayBuffe
   if (html === undefined) return asciiBytes([separator, head])!;
   // A digest's HTML is ASCII already (the renderer writes it so): checked on the bytes, which costs
   // a tenth of a search through the string; the rare other one is escaped and written again.
-  const pieces = [separator, head.slice(0, -1), ',"html":', JSON.stringify(html), '}'];
+  const pieces = [separator, head.slice(0, -1), ',"html":', email.htmlJson ?? JSON.stringify(html), '}'];
   return asciiBytes(pieces) ?? asciiBytes(pieces.map(escapeNonAscii))!;
 }
 

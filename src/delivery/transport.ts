@@ -8,6 +8,11 @@ export interface OutgoingEmail {
   to: string;
   subject: string;
   html?: string;
+  /**
+   * `html` as a JSON string, quotes included, when the renderer has it (RenderedEmail.htmlJson): a
+   * transport that posts JSON writes it as it is rather than escaping 30 KB of HTML again.
+   */
+  htmlJson?: string;
   text: string;
   replyTo?: string;
   /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post. */

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 /**
  * Signed tokens for every link in an email: HMAC-SHA256 over (purpose, subscriber, token version,
@@ -27,8 +27,20 @@ export interface Secrets {
   previous?: string | undefined;
 }
 
+/** Each secret as a key object, made once: from a string the key is set up again for every link. */
+const keys = new Map<string, KeyObject>();
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size >= 16) keys.clear();
+    key = createSecretKey(Buffer.from(secret));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 function mac(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(payload).digest();
+  return createHmac('sha256', keyOf(secret)).update(payload).digest();
 }
 
 export function signToken(secrets: Secrets, claims: TokenClaims): string {
@@ -36,7 +48,8 @@ export function signToken(secrets: Secrets, claims: TokenClaims): string {
   const payload = [claims.purpose, claims.subscriberId, claims.version, claims.expiresAt ?? 0, subject].join(
     '.',
   );
-  return `${Buffer.from(payload).toString('base64url')}.${mac(secrets.current, payload).toString('base64url')}`;
+  const signature = createHmac('sha256', keyOf(secrets.current)).update(payload).digest('base64url');
+  return `${Buffer.from(payload).toString('base64url')}.${signature}`;
 }
 
 /**

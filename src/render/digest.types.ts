@@ -36,6 +36,11 @@ export interface RenderedEmail {
   subject: string;
   /** Absent when the subscriber asked for plain text only. */
   html?: string;
+  /**
+   * The same HTML as a JSON string (quotes included), when the renderer put it together from pieces
+   * it escaped once per template and paper: see OutgoingEmail.htmlJson.
+   */
+  htmlJson?: string;
   text: string;
 }
 

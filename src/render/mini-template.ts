@@ -63,25 +63,30 @@ function isEmpty(value: unknown): boolean {
 }
 
 export function renderNodes(nodes: TemplateNode[], stack: Context[]): string {
-  let out = '';
+  const out: string[] = [];
+  renderInto(out, nodes, stack);
+  return out.join('');
+}
+
+/** renderNodes, leaving the pieces in `out`: the template's text as it is, each value escaped. */
+export function renderInto(out: string[], nodes: TemplateNode[], stack: Context[]): void {
   for (const node of nodes) {
-    if (typeof node === 'string') out += node;
+    if (typeof node === 'string') out.push(node);
     else if (node.kind === 'var') {
       const value = lookup(stack, node.name);
-      if (value !== undefined && value !== null) out += escapeHtmlAscii(String(value));
+      if (value !== undefined && value !== null) out.push(escapeHtmlAscii(String(value)));
     } else {
       const value = lookup(stack, node.name);
       if (node.inverted) {
-        if (isEmpty(value)) out += renderNodes(node.children, stack);
+        if (isEmpty(value)) renderInto(out, node.children, stack);
       } else if (Array.isArray(value)) {
-        for (const item of value) out += renderNodes(node.children, [...stack, item as Context]);
+        for (const item of value) renderInto(out, node.children, [...stack, item as Context]);
       } else if (!isEmpty(value)) {
         const next = typeof value === 'object' ? [...stack, value as Context] : stack;
-        out += renderNodes(node.children, next);
+        renderInto(out, node.children, next);
       }
     }
   }
-  return out;
 }
 
 /**

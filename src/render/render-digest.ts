@@ -5,8 +5,8 @@ import { getOrCreate } from './cache.js';
 import type { DigestInput, RenderedEmail } from './digest.types.js';
 import { digestText } from './digest-text.js';
 import { digestView, type PaperView, paperView } from './digest-view.js';
-import { asciiHtml } from './escape.js';
-import { type Context, renderNodes } from './mini-template.js';
+import { asciiHtml, jsonText } from './escape.js';
+import { type Context, renderInto } from './mini-template.js';
 import { digestTemplates } from './template-registry.js';
 
 function engineFor(input: DigestInput) {
@@ -50,6 +50,20 @@ export function createDigestRenderer(): DigestRenderer {
     return getOrCreate(byOption, abstracts, () => paperView(paper, abstracts));
   };
 
+  // The template's and the papers' pieces come back email after email (the same strings): each is
+  // escaped for JSON once. A subscriber's own values are short, and escaped each time.
+  const jsonPieces = new Map<string, string>();
+  const jsonPiece = (piece: string): string => {
+    if (piece.length < 256) return jsonText(piece);
+    let json = jsonPieces.get(piece);
+    if (json === undefined) {
+      if (jsonPieces.size >= 20_000) jsonPieces.clear();
+      json = jsonText(piece);
+      jsonPieces.set(piece, json);
+    }
+    return json;
+  };
+
   return {
     async render(input) {
       const template = fast.get(input.preferences.template);
@@ -63,16 +77,19 @@ export function createDigestRenderer(): DigestRenderer {
       if (input.preferences.format === 'text') return { subject: view.subject, text };
       const parts = await template.parts(view);
       const top = view as unknown as Context;
-      let html = renderNodes(parts.before, [top]);
+      const pieces: string[] = [];
+      renderInto(pieces, parts.before, [top]);
       for (let i = 0; i < view.papers.length; i++) {
         const paper = view.papers[i]!;
         const extras = view.extras[i]!;
         const block = parts.paper(paper, extras);
         const nodes = Array.isArray(block) ? block : await block;
-        html += renderNodes(nodes, [top, paper as unknown as Context, extras as unknown as Context]);
+        renderInto(pieces, nodes, [top, paper as unknown as Context, extras as unknown as Context]);
       }
-      html += renderNodes(parts.after, [top]);
-      return { subject: view.subject, html, text };
+      renderInto(pieces, parts.after, [top]);
+      let htmlJson = '"';
+      for (const piece of pieces) htmlJson += jsonPiece(piece);
+      return { subject: view.subject, html: pieces.join(''), htmlJson: `${htmlJson}"`, text };
     },
   };
 }

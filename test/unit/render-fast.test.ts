@@ -35,6 +35,11 @@ describe('the fast digest renderer', () => {
         expect(actual.subject, where).toBe(expected.subject);
         expect(actual.text, where).toBe(expected.text);
         expect(actual.html === expected.html, where).toBe(true);
+        // What the Resend transport posts for the HTML: the same text, as JSON, in ASCII.
+        if (actual.html !== undefined) {
+          expect(JSON.parse(actual.htmlJson!) === actual.html, where).toBe(true);
+          expect(actual.htmlJson === JSON.stringify(actual.html), where).toBe(true);
+        }
       }
     }
   }, 120_000);
