@@ -5,7 +5,7 @@ import { getOrCreate } from './cache.js';
 import type { DigestInput, RenderedEmail } from './digest.types.js';
 import { digestText } from './digest-text.js';
 import { digestView, type PaperView, paperView } from './digest-view.js';
-import { asciiHtml, jsonText } from './escape.js';
+import { asciiHtml, jsonText, needsJsonEscape } from './escape.js';
 import { type Context, renderInto } from './mini-template.js';
 import { digestTemplates } from './template-registry.js';
 
@@ -50,11 +50,12 @@ export function createDigestRenderer(): DigestRenderer {
     return getOrCreate(byOption, abstracts, () => paperView(paper, abstracts));
   };
 
-  // The template's and the papers' pieces come back email after email (the same strings): each is
-  // escaped for JSON once. A subscriber's own values are short, and escaped each time.
+  // The template's and the papers' pieces come back email after email (the same strings): each one
+  // that needs escaping for JSON (markup with attributes does) is escaped once. A subscriber's own
+  // values are escaped for HTML, which leaves them nothing to escape for JSON but a rare backslash.
   const jsonPieces = new Map<string, string>();
   const jsonPiece = (piece: string): string => {
-    if (piece.length < 256) return jsonText(piece);
+    if (!needsJsonEscape(piece)) return piece;
     let json = jsonPieces.get(piece);
     if (json === undefined) {
       if (jsonPieces.size >= 20_000) jsonPieces.clear();
