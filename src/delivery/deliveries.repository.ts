@@ -163,27 +163,31 @@ export async function editionStatus(db: Db, date: string): Promise<'open' | 'pau
   return row?.status;
 }
 
-/** Batches of open editions with rows still planned or sending: the recovery sweep's work list. */
+/**
+ * Batches of open editions with rows still planned or sending: the recovery sweep's work list. The
+ * states are written in the SQL, not sent as parameters, so that PostgreSQL sees they fall under
+ * the state index (which leaves sent rows out) whatever plan it makes.
+ */
 export async function unfinishedBatches(db: Db): Promise<{ batchKey: string; editionDate: string }[]> {
   const rows = await db
     .selectFrom('deliveries as d')
     .innerJoin('editions as e', 'e.date', 'd.edition_date')
     .select(['d.batch_key', 'd.edition_date'])
     .distinct()
-    .where('d.state', 'in', ['planned', 'sending'])
+    .where(sql<boolean>`d.state in ('planned', 'sending')`)
     .where('d.batch_key', 'is not', null)
     .where('e.status', '=', 'open')
     .execute();
   return rows.map((r) => ({ batchKey: r.batch_key!, editionDate: r.edition_date }));
 }
 
-/** Editions with planned rows that a crashed planner left without a batch key. */
+/** Editions with planned rows left without a batch key (by a planner from before insertPlannedBatch). */
 export async function editionsWithUnbatched(db: Db): Promise<string[]> {
   const rows = await db
     .selectFrom('deliveries')
     .select('edition_date')
     .distinct()
-    .where('state', '=', 'planned')
+    .where(sql<boolean>`state = 'planned'`)
     .where('batch_key', 'is', null)
     .execute();
   return rows.map((r) => r.edition_date);

@@ -42,6 +42,8 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
           if (!sealed) chunks.push(CLOSE);
           sealed = true;
           const count = chunks.length - 1;
+          let length = 0;
+          for (const chunk of chunks) length += chunk.length;
           await options?.beforeCall?.();
           const departed = options?.departed;
           const onLeft = () => departed?.(performance.now());
@@ -51,11 +53,13 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
           const { data, error, headers } = await resend
             .post<{ data: { id: string }[] }>('/emails/batch', undefined, {
               idempotencyKey,
-              headers: { 'x-batch-validation': 'strict' },
+              // Sent as a stream, the body would otherwise go out chunked: its length, as a Buffer's would.
+              headers: { 'x-batch-validation': 'strict', 'content-length': String(length) },
               signal: AbortSignal.timeout(timeoutMs),
               body: bodyStream(chunks),
-              // Node's fetch requires this for a stream body. Resend's API does not redirect; with
-              // 'error' fetch also skips the copy of the request (and of its body) it makes to follow one.
+              // Node's fetch requires this for a stream body, which could not be sent again to follow a
+              // redirect; Resend's API does not redirect (one would be a transient error, retried).
+              // With 'error' fetch also skips the copy of the request it makes to follow one.
               duplex: 'half',
               redirect: 'error',
             } as PostOptions)
@@ -106,7 +110,9 @@ function encodeEmail(email: OutgoingEmail, separator: string): Buffer<ArrayBuffe
   if (html === undefined) return asciiBytes([separator, head])!;
   // A digest's HTML is ASCII already (the renderer writes it so): checked on the bytes, which costs
   // a tenth of a search through the string; the rare other one is escaped and written again.
-  const pieces = [separator, head.slice(0, -1), ',"html":', email.htmlJson ?? JSON.stringify(html), '}'];
+  // The renderer's JSON of the HTML, while the email still carries that HTML.
+  const json = email.htmlJson?.of === html ? email.htmlJson.json : JSON.stringify(html);
+  const pieces = [separator, head.slice(0, -1), ',"html":', json, '}'];
   return asciiBytes(pieces) ?? asciiBytes(pieces.map(escapeNonAscii))!;
 }
 

@@ -9,10 +9,11 @@ export interface OutgoingEmail {
   subject: string;
   html?: string;
   /**
-   * `html` as a JSON string, quotes included, when the renderer has it (RenderedEmail.htmlJson): a
-   * transport that posts JSON writes it as it is rather than escaping 30 KB of HTML again.
+   * The JSON string (quotes included) of the HTML `of`, when the renderer has it
+   * (RenderedEmail.htmlJson): a transport that posts JSON writes it as it is rather than escaping
+   * 30 KB of HTML again, as long as `of` is still this email's `html`.
    */
-  htmlJson?: string;
+  htmlJson?: { of: string; json: string };
   text: string;
   replyTo?: string;
   /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post. */

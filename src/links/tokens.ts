@@ -48,8 +48,7 @@ export function signToken(secrets: Secrets, claims: TokenClaims): string {
   const payload = [claims.purpose, claims.subscriberId, claims.version, claims.expiresAt ?? 0, subject].join(
     '.',
   );
-  const signature = createHmac('sha256', keyOf(secrets.current)).update(payload).digest('base64url');
-  return `${Buffer.from(payload).toString('base64url')}.${signature}`;
+  return `${Buffer.from(payload).toString('base64url')}.${mac(secrets.current, payload).toString('base64url')}`;
 }
 
 /**

@@ -40,7 +40,7 @@ export interface RenderedEmail {
    * The same HTML as a JSON string (quotes included), when the renderer put it together from pieces
    * it escaped once per template and paper: see OutgoingEmail.htmlJson.
    */
-  htmlJson?: string;
+  htmlJson?: { of: string; json: string };
   text: string;
 }
 

@@ -60,13 +60,9 @@ export function htmlPiece(html: string): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes control characters
 const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f]/;
 
+/** Whether the text changes between the quotes of a JSON string. */
 export function needsJsonEscape(text: string): boolean {
   return NEEDS_JSON_ESCAPE.test(text);
-}
-
-/** The text as it goes between the quotes of a JSON string. */
-export function jsonText(text: string): string {
-  return needsJsonEscape(text) ? JSON.stringify(text).slice(1, -1) : text;
 }
 
 /** The URL when it is an absolute http(s) URL, else null: nothing else may become a link. */

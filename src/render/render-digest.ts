@@ -5,7 +5,7 @@ import { getOrCreate } from './cache.js';
 import type { DigestInput, RenderedEmail } from './digest.types.js';
 import { digestText } from './digest-text.js';
 import { digestView, type PaperView, paperView } from './digest-view.js';
-import { asciiHtml, jsonText, needsJsonEscape } from './escape.js';
+import { asciiHtml, needsJsonEscape } from './escape.js';
 import { type Context, renderInto } from './mini-template.js';
 import { digestTemplates } from './template-registry.js';
 
@@ -41,6 +41,9 @@ export interface DigestRenderer {
  * object, so pass the same objects for every subscriber of an edition (as ranking does) to share
  * the work; a paper object must not be changed once rendered.
  */
+/** Characters of JSON-escaped pieces (keys and values) the fast renderer keeps before starting afresh. */
+const JSON_PIECES_CHARS = 8_000_000;
+
 export function createDigestRenderer(): DigestRenderer {
   const fast = new Map(Object.entries(digestTemplates).map(([name, engine]) => [name, engine.createFast()]));
   const views = new WeakMap<Paper, Map<Preferences['abstracts'], PaperView>>();
@@ -53,14 +56,20 @@ export function createDigestRenderer(): DigestRenderer {
   // The template's and the papers' pieces come back email after email (the same strings): each one
   // that needs escaping for JSON (markup with attributes does) is escaped once. A subscriber's own
   // values are escaped for HTML, which leaves them nothing to escape for JSON but a rare backslash.
+  // Kept up to a few million characters (an edition's pieces take about one), then begun afresh.
   const jsonPieces = new Map<string, string>();
+  let jsonChars = 0;
   const jsonPiece = (piece: string): string => {
     if (!needsJsonEscape(piece)) return piece;
     let json = jsonPieces.get(piece);
     if (json === undefined) {
-      if (jsonPieces.size >= 20_000) jsonPieces.clear();
-      json = jsonText(piece);
+      if (jsonChars > JSON_PIECES_CHARS) {
+        jsonPieces.clear();
+        jsonChars = 0;
+      }
+      json = JSON.stringify(piece).slice(1, -1);
       jsonPieces.set(piece, json);
+      jsonChars += piece.length + json.length;
     }
     return json;
   };
@@ -88,9 +97,10 @@ export function createDigestRenderer(): DigestRenderer {
         renderInto(pieces, nodes, [top, paper as unknown as Context, extras as unknown as Context]);
       }
       renderInto(pieces, parts.after, [top]);
-      let htmlJson = '"';
-      for (const piece of pieces) htmlJson += jsonPiece(piece);
-      return { subject: view.subject, html: pieces.join(''), htmlJson: `${htmlJson}"`, text };
+      const html = pieces.join('');
+      let json = '"';
+      for (const piece of pieces) json += jsonPiece(piece);
+      return { subject: view.subject, html, htmlJson: { of: html, json: `${json}"` }, text };
     },
   };
 }

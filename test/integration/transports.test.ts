@@ -83,9 +83,26 @@ describe('Resend transport against the fake Resend API', () => {
     }
     expect(ours.request.headers['idempotency-key']).toBe('k-sdk-1');
     expect(JSON.parse(ours.request.body.toString())).toEqual(JSON.parse(theirs.request.body.toString()));
-    // Ours is written in ASCII, each wider character a \u escape.
+    // Ours is written in ASCII, each wider character a \u escape, with its length (not chunked).
     expect(isAscii(ours.request.body)).toBe(true);
     expect(ours.request.body.toString()).toContain('na\\u00efve');
+    expect(ours.request.headers['content-length']).toBe(String(ours.request.body.length));
+    expect(ours.request.headers['transfer-encoding']).toBeUndefined();
+  });
+
+  it("writes the renderer's JSON of the HTML while the email still carries that HTML", async () => {
+    const html = '<p class="x">hello</p>';
+    // Valid JSON for the same HTML, escaped differently than JSON.stringify would, to be told apart.
+    const json = '"\\u003cp class=\\"x\\">hello\\u003c/p>"';
+    expect(JSON.parse(json)).toBe(html);
+    const rendered = { ...email('a@example.com'), html, htmlJson: { of: html, json } };
+    // Changed after rendering: the JSON no longer belongs to this HTML and is not used.
+    const changed = { ...rendered, to: 'b@example.com', html: '<p>changed</p>' };
+    await sendEmails(transport(), [rendered, changed], 'k-json');
+    const body = fake.lastRequest!.body.toString();
+    expect(body).toContain(`"html":${json}`);
+    expect(fake.emailsTo('a@example.com')[0]!.html).toBe(html);
+    expect(fake.emailsTo('b@example.com')[0]!.html).toBe('<p>changed</p>');
   });
 
   it('tells when the batch request left, after the send slot', async () => {

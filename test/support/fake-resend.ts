@@ -156,7 +156,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      const body = settings.lean ? received.hold(chunks) : Buffer.concat(chunks);
+      // A reading thread would be sent a copy of the whole buffer: it gets a body of its own.
+      const body = settings.lean && !settings.threaded ? received.hold(chunks) : Buffer.concat(chunks);
       if (!settings.lean) fake.lastRequest = { path, headers: req.headers, body };
       const answer =
         req.method === 'POST'
@@ -209,9 +210,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
 }
 
 /**
- * One buffer that bodies are copied into, request after request (lean fakes, which keep no body):
- * a new 4 MB buffer per batch costs more in page faults than the copy. A body is read to the end
- * (parsed, hashed, or copied to the reading thread) before the next one is held.
+ * One buffer that bodies are copied into, request after request, for a lean fake reading bodies in
+ * the server's thread (it keeps none): a new 4 MB buffer per batch costs more in page faults than the
+ * copy. A body is read to the end (parsed and hashed) before the next one is held.
  */
 function reusedBuffer(): { hold(chunks: Buffer[]): Buffer } {
   let buffer = Buffer.alloc(0);
