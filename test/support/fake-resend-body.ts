@@ -68,14 +68,22 @@ export function validate(path: string, body: unknown): Answer | Record<string, u
   return list as Record<string, unknown>[];
 }
 
+/** What a lean record shares with every other: a bench keeps 100,000 of them. */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_TAGS: { name: string; value: string }[] = Object.freeze([]) as unknown as {
+  name: string;
+  value: string;
+}[];
+
 function acceptedEmail(
   e: Record<string, unknown>,
   idempotencyKey: string | undefined,
   lean: boolean,
+  receivedAt: Date,
 ): AcceptedEmail {
   const id = randomUUID();
   const to = (Array.isArray(e.to) ? e.to : [e.to]) as string[];
-  if (lean) return { id, to, subject: '', from: '', headers: {}, tags: [], receivedAt: new Date() };
+  if (lean) return { id, to, subject: '', from: '', headers: NO_HEADERS, tags: NO_TAGS, receivedAt };
   return {
     id,
     from: String(e.from),
@@ -87,7 +95,7 @@ function acceptedEmail(
     headers: (e.headers as Record<string, string>) ?? {},
     tags: (e.tags as { name: string; value: string }[]) ?? [],
     idempotencyKey,
-    receivedAt: new Date(),
+    receivedAt,
   };
 }
 
@@ -134,7 +142,8 @@ export function bodyReader(
     }
     const checked = validate(path, parsed);
     if (!Array.isArray(checked)) return { answer: checked, accepted: [] };
-    const accepted = checked.map((e) => acceptedEmail(e, key, lean));
+    const receivedAt = new Date();
+    const accepted = checked.map((e) => acceptedEmail(e, key, lean, receivedAt));
     const ids = accepted.map((e) => ({ id: e.id }));
     const response = path === '/emails/batch' ? { data: ids } : ids[0];
     if (key !== undefined) keys.set(`${path} ${key}`, { bodyHash, path, done: true, status: 200, response });
