@@ -119,6 +119,7 @@ export function createComposer(deps: { db: Db; config: Config }): Composer {
             html: rendered.html,
             htmlJson: rendered.htmlJson,
             text: rendered.text,
+            textJson: rendered.textJson,
             headers: {
               'List-Unsubscribe': `<${links.unsubscribe}>, <mailto:${config.mail.unsubscribeMailto}?subject=unsubscribe>`,
               'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

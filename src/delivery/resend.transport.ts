@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { subscribe } from 'node:diagnostics_channel';
 import { type PostOptions, Resend } from 'resend';
+import { asciiJson, escapeNonAscii } from '../ascii-json.js';
 import type { OutgoingEmail, SendOutcome, Transport } from './transport.js';
 
 /**
@@ -105,14 +106,16 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
  * a single wider character to UTF-8 at a tenth of the speed of an ASCII one; ASCII is copied as is.
  */
 function encodeEmail(email: OutgoingEmail, separator: string): Buffer<ArrayBuffer> {
-  const { html, ...rest } = toApi(email);
+  const { html, text, ...rest } = toApi(email);
   const head = asciiJson(rest);
-  if (html === undefined) return asciiBytes([separator, head])!;
+  // The renderer's JSON of the text, while the email still carries that text (ASCII already).
+  const textJson = email.textJson?.of === text ? email.textJson.json : asciiJson(text);
+  if (html === undefined) return asciiBytes([separator, head.slice(0, -1), ',"text":', textJson, '}'])!;
   // A digest's HTML is ASCII already (the renderer writes it so): checked on the bytes, which costs
   // a tenth of a search through the string; the rare other one is escaped and written again.
   // The renderer's JSON of the HTML, while the email still carries that HTML.
   const json = email.htmlJson?.of === html ? email.htmlJson.json : JSON.stringify(html);
-  const pieces = [separator, head.slice(0, -1), ',"html":', json, '}'];
+  const pieces = [separator, head.slice(0, -1), ',"text":', textJson, ',"html":', json, '}'];
   return asciiBytes(pieces) ?? asciiBytes(pieces.map(escapeNonAscii))!;
 }
 
@@ -174,20 +177,6 @@ function asciiBytes(pieces: string[]): Buffer<ArrayBuffer> | undefined {
   let at = 0;
   for (const piece of pieces) at += out.write(piece, at, 'utf8');
   return at === length && isAscii(out) ? out : undefined;
-}
-
-const NON_ASCII = /[\u0080-\uffff]/;
-const NON_ASCII_ALL = /[\u0080-\uffff]/g;
-
-/** JSON text with every character beyond ASCII as a \u escape (UTF-16 units, as JSON has them). */
-function escapeNonAscii(json: string): string {
-  if (!NON_ASCII.test(json)) return json;
-  return json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** JSON.stringify in ASCII (escapeNonAscii). */
-function asciiJson(value: unknown): string {
-  return escapeNonAscii(JSON.stringify(value));
 }
 
 /** The email in the API's own names, as the SDK posts it. */

@@ -15,6 +15,8 @@ export interface OutgoingEmail {
    */
   htmlJson?: { of: string; json: string };
   text: string;
+  /** The same for `text`, in ASCII (wider characters as \u escapes). */
+  textJson?: { of: string; json: string };
   replyTo?: string;
   /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post. */
   headers: Record<string, string>;

@@ -1,3 +1,4 @@
+import { asciiJsonText } from '../ascii-json.js';
 import { getOrCreate } from './cache.js';
 import type { DigestView, PaperExtras, PaperView } from './digest-view.js';
 
@@ -9,6 +10,7 @@ import type { DigestView, PaperExtras, PaperView } from './digest-view.js';
  */
 // The paper's own lines are the same in every digest it is in: kept per paper view.
 const paperLines = new WeakMap<PaperView, string>();
+const paperLinesJson = new WeakMap<PaperView, string>();
 
 function paperOwnText(paper: PaperView): string {
   const lines = [paper.title, `   ${paper.url}`];
@@ -23,22 +25,18 @@ function paperOwnText(paper: PaperView): string {
   return lines.join('\n');
 }
 
-function paperText(paper: PaperView, extras: PaperExtras, n: number): string {
-  let text = `${n}. ${getOrCreate(paperLines, paper, () => paperOwnText(paper))}`;
-  if (extras.why) text += `\n   Why this paper: ${extras.why}`;
-  if (extras.feedbackMore) {
-    text += `\n   More like this: ${extras.feedbackMore}\n   Less like this: ${extras.feedbackLess}`;
-  }
-  return text;
-}
-
-export function digestText(view: DigestView): string {
+/** The text, or (esc) its JSON: each piece escaped alike, the papers' own lines by `own`. */
+function assemble(
+  view: DigestView,
+  own: (paper: PaperView) => string,
+  esc: (text: string) => string,
+): string {
   const parts: string[] = [
-    [`${view.brand} · ${view.editionLabel}`, view.dateLabel, view.countLabel].filter(Boolean).join('\n'),
+    esc([`${view.brand} · ${view.editionLabel}`, view.dateLabel, view.countLabel].filter(Boolean).join('\n')),
   ];
-  if (view.quiet) parts.push(view.quietNote);
+  if (view.quiet) parts.push(esc(view.quietNote));
   view.papers.forEach((paper, i) => {
-    parts.push(paperText(paper, view.extras[i]!, i + 1));
+    parts.push(esc(`${i + 1}. `) + own(paper) + esc(extrasText(view.extras[i]!)));
   });
   const footer = ['-- '];
   if (view.viewUrl) footer.push(`View in browser: ${view.viewUrl}`);
@@ -48,6 +46,30 @@ export function digestText(view: DigestView): string {
     footer.push(`Sent to ${view.recipientEmail} because you subscribed to ${view.brand}.`);
   }
   footer.push(`${view.senderName} · ${view.senderAddress}`);
-  parts.push(footer.join('\n'));
-  return `${parts.join('\n\n')}\n`;
+  parts.push(esc(footer.join('\n')));
+  return `${parts.join(esc('\n\n'))}${esc('\n')}`;
+}
+
+function extrasText(extras: PaperExtras): string {
+  let text = '';
+  if (extras.why) text += `\n   Why this paper: ${extras.why}`;
+  if (extras.feedbackMore) {
+    text += `\n   More like this: ${extras.feedbackMore}\n   Less like this: ${extras.feedbackLess}`;
+  }
+  return text;
+}
+
+const ownText = (paper: PaperView) => getOrCreate(paperLines, paper, () => paperOwnText(paper));
+const ownJson = (paper: PaperView) => getOrCreate(paperLinesJson, paper, () => asciiJsonText(ownText(paper)));
+
+export function digestText(view: DigestView): string {
+  return assemble(view, ownText, (text) => text);
+}
+
+/**
+ * digestText as an ASCII JSON string, quotes left out, for the Resend transport: the papers' own
+ * lines (most of the text) are escaped once per paper, the subscriber's lines each time.
+ */
+export function digestTextJson(view: DigestView): string {
+  return assemble(view, ownJson, asciiJsonText);
 }

@@ -42,6 +42,8 @@ export interface RenderedEmail {
    */
   htmlJson?: { of: string; json: string };
   text: string;
+  /** The text as an ASCII JSON string, its papers' own lines escaped once: see OutgoingEmail.textJson. */
+  textJson?: { of: string; json: string };
 }
 
 /** The digest links of one subscriber for one edition, from `subscriberLinks(config, subscriber)`. */

@@ -3,7 +3,7 @@ import type { Paper } from '../papers/paper.js';
 import type { Preferences } from '../subscribers/preferences.js';
 import { getOrCreate } from './cache.js';
 import type { DigestInput, RenderedEmail } from './digest.types.js';
-import { digestText } from './digest-text.js';
+import { digestText, digestTextJson } from './digest-text.js';
 import { digestView, type PaperView, paperView } from './digest-view.js';
 import { asciiHtml, needsJsonEscape } from './escape.js';
 import { type Context, renderInto } from './mini-template.js';
@@ -84,7 +84,8 @@ export function createDigestRenderer(): DigestRenderer {
         input.papers.map((r) => viewOf(r.paper, abstracts)),
       );
       const text = digestText(view);
-      if (input.preferences.format === 'text') return { subject: view.subject, text };
+      const textJson = { of: text, json: `"${digestTextJson(view)}"` };
+      if (input.preferences.format === 'text') return { subject: view.subject, text, textJson };
       const parts = await template.parts(view);
       const top = view as unknown as Context;
       const pieces: string[] = [];
@@ -100,7 +101,7 @@ export function createDigestRenderer(): DigestRenderer {
       const html = pieces.join('');
       let json = '"';
       for (const piece of pieces) json += jsonPiece(piece);
-      return { subject: view.subject, html, htmlJson: { of: html, json: `${json}"` }, text };
+      return { subject: view.subject, html, htmlJson: { of: html, json: `${json}"` }, text, textJson };
     },
   };
 }

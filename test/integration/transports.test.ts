@@ -90,19 +90,29 @@ describe('Resend transport against the fake Resend API', () => {
     expect(ours.request.headers['transfer-encoding']).toBeUndefined();
   });
 
-  it("writes the renderer's JSON of the HTML while the email still carries that HTML", async () => {
+  it("writes the renderer's JSON of the HTML and text while the email still carries them", async () => {
     const html = '<p class="x">hello</p>';
     // Valid JSON for the same HTML, escaped differently than JSON.stringify would, to be told apart.
     const json = '"\\u003cp class=\\"x\\">hello\\u003c/p>"';
     expect(JSON.parse(json)).toBe(html);
-    const rendered = { ...email('a@example.com'), html, htmlJson: { of: html, json } };
-    // Changed after rendering: the JSON no longer belongs to this HTML and is not used.
-    const changed = { ...rendered, to: 'b@example.com', html: '<p>changed</p>' };
+    const text = 'hello "you"';
+    const textJson = '"hello \\u0022you\\u0022"';
+    expect(JSON.parse(textJson)).toBe(text);
+    const rendered = {
+      ...email('a@example.com'),
+      html,
+      htmlJson: { of: html, json },
+      text,
+      textJson: { of: text, json: textJson },
+    };
+    // Changed after rendering: the JSON no longer belongs to this HTML and text, and is not used.
+    const changed = { ...rendered, to: 'b@example.com', html: '<p>changed</p>', text: 'changed' };
     await sendEmails(transport(), [rendered, changed], 'k-json');
     const body = fake.lastRequest!.body.toString();
     expect(body).toContain(`"html":${json}`);
-    expect(fake.emailsTo('a@example.com')[0]!.html).toBe(html);
-    expect(fake.emailsTo('b@example.com')[0]!.html).toBe('<p>changed</p>');
+    expect(body).toContain(`"text":${textJson}`);
+    expect(fake.emailsTo('a@example.com')[0]).toMatchObject({ html, text });
+    expect(fake.emailsTo('b@example.com')[0]).toMatchObject({ html: '<p>changed</p>', text: 'changed' });
   });
 
   it('tells when the batch request left, after the send slot', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asciiJson } from '../../src/ascii-json.js';
 import { createDigestRenderer, renderDigestNaive } from '../../src/render/render-digest.js';
 import { sampleDigests } from '../support/digests.js';
 
@@ -35,7 +36,9 @@ describe('the fast digest renderer', () => {
         expect(actual.subject, where).toBe(expected.subject);
         expect(actual.text, where).toBe(expected.text);
         expect(actual.html === expected.html, where).toBe(true);
-        // What the Resend transport posts for the HTML: the same text, as JSON, in ASCII.
+        // What the Resend transport posts for the text and the HTML: the same, as JSON, in ASCII.
+        expect(actual.textJson!.of === actual.text, where).toBe(true);
+        expect(actual.textJson!.json === asciiJson(actual.text), where).toBe(true);
         if (actual.html !== undefined) {
           expect(actual.htmlJson!.of === actual.html, where).toBe(true);
           expect(actual.htmlJson!.json === JSON.stringify(actual.html), where).toBe(true);
