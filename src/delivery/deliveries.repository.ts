@@ -18,36 +18,52 @@ export async function ensureEdition(db: Db, date: string): Promise<void> {
 }
 
 /**
- * Inserts a planned row for each of up to `BATCH_SIZE` subscribers, all under one new batch key
- * `<date>-<n>`, n drawn from the table's id sequence (so no two calls, and no batch keyed by its
- * first delivery id before, share a key). A batch is the rows one call inserted, fixed from the
- * start: a retried batch sends the same emails under the same idempotency key. Rows already there
- * (a second planner, a re-run) stay as they are, in their own batch. The key comes with the rows,
- * so a row is written once to be planned, not again to be batched.
+ * Inserts a planned row for each subscriber of each batch (up to `BATCH_SIZE` a batch), every batch
+ * under a new key `<date>-<n>`, n drawn from the table's id sequence (so no two batches, and no
+ * batch keyed by its first delivery id before, share a key). A batch is the rows inserted for it,
+ * fixed from the start: a retried batch sends the same emails under the same idempotency key. Rows
+ * already there (a second planner, a re-run) stay as they are, in their own batch. The key comes
+ * with the rows, so a row is written once to be planned, not again to be batched; and one
+ * statement plans many batches (a statement a batch cost PostgreSQL twice as much).
+ * Answers each batch that got rows, with how many, in the order given.
  */
-export async function insertPlannedBatch(
+export async function insertPlannedBatches(
   db: Db,
   date: string,
-  subscriberIds: string[],
-): Promise<{ batchKey?: string; inserted: number }> {
-  if (subscriberIds.length > BATCH_SIZE) {
-    throw new Error(`insertPlannedBatch: ${subscriberIds.length} subscribers, at most ${BATCH_SIZE} a batch`);
+  batches: string[][],
+): Promise<{ batchKey: string; inserted: number }[]> {
+  const ids: string[] = [];
+  const numbers: number[] = [];
+  for (const [n, batch] of batches.entries()) {
+    if (batch.length > BATCH_SIZE) {
+      throw new Error(`insertPlannedBatches: ${batch.length} subscribers in a batch, at most ${BATCH_SIZE}`);
+    }
+    for (const id of batch) {
+      ids.push(id);
+      numbers.push(n);
+    }
   }
-  if (subscriberIds.length === 0) return { inserted: 0 };
-  const { rows } = await sql<{ batch_key: string }>`
-    with batch as materialized (
-      select ${date}::text || '-' || nextval(pg_get_serial_sequence('deliveries', 'id'))::text as key
+  if (ids.length === 0) return [];
+  const { rows } = await sql<{ batch_key: string; inserted: number }>`
+    with keys as materialized (
+      select k.n, ${date}::text || '-' || nextval(pg_get_serial_sequence('deliveries', 'id'))::text as key
+      from generate_series(0, ${batches.length - 1}) as k(n)
+    ), inserted as (
+      insert into deliveries (edition_date, subscriber_id, state, batch_key)
+      select ${date}::date, s.id, 'planned', keys.key
+      from unnest(${ids}::bigint[], ${numbers}::int[]) as s(id, n) join keys on keys.n = s.n
+      on conflict (edition_date, subscriber_id) do nothing
+      returning batch_key
     )
-    insert into deliveries (edition_date, subscriber_id, state, batch_key)
-    select ${date}::date, s.id, 'planned', batch.key from unnest(${subscriberIds}::bigint[]) as s(id), batch
-    on conflict (edition_date, subscriber_id) do nothing
-    returning batch_key`.execute(db);
-  return { batchKey: rows[0]?.batch_key, inserted: rows.length };
+    select keys.key as batch_key, count(*)::int as inserted
+    from inserted join keys on keys.key = inserted.batch_key
+    group by keys.n, keys.key order by keys.n`.execute(db);
+  return rows.map((r) => ({ batchKey: r.batch_key, inserted: r.inserted }));
 }
 
 /**
  * Gives unbatched planned rows of an edition a fixed batch key `<date>-<first delivery id>`, at most
- * `BATCH_SIZE` per key, for the rows a planner before insertPlannedBatch left without one.
+ * `BATCH_SIZE` per key, for the rows a planner before insertPlannedBatches left without one.
  * Membership never changes afterwards. `skip locked` keeps two callers from sharing rows.
  */
 export async function assignBatches(db: Db, date: string): Promise<string[]> {
@@ -181,7 +197,7 @@ export async function unfinishedBatches(db: Db): Promise<{ batchKey: string; edi
   return rows.map((r) => ({ batchKey: r.batch_key!, editionDate: r.edition_date }));
 }
 
-/** Editions with planned rows left without a batch key (by a planner from before insertPlannedBatch). */
+/** Editions with planned rows left without a batch key (by a planner from before insertPlannedBatches). */
 export async function editionsWithUnbatched(db: Db): Promise<string[]> {
   const rows = await db
     .selectFrom('deliveries')

@@ -1,12 +1,12 @@
 import type { Db } from '../db/database.js';
 import { type Preferences, readPreferences } from '../subscribers/preferences.js';
-import { BATCH_SIZE, ensureEdition, insertPlannedBatch } from './deliveries.repository.js';
+import { BATCH_SIZE, ensureEdition, insertPlannedBatches } from './deliveries.repository.js';
 import { dueEditionAt, isDueForEdition, parseUtcHour } from './schedule.js';
 
 /**
  * Planning: the subscribers due now get one delivery row each (unique per edition and
- * subscriber, so a second planner or a re-run adds nothing), inserted a fixed batch of ≤ 100 at a
- * time and handed to `enqueueSends` page by page, so sending starts while planning goes on.
+ * subscriber, so a second planner or a re-run adds nothing), in fixed batches of ≤ 100 inserted
+ * and handed to `enqueueSends` page by page, so sending starts while planning goes on.
  * Subscribers are read in keyset pages: memory stays flat whatever their number.
  */
 
@@ -70,19 +70,17 @@ async function plan(deps: PlanDeps, pick: (p: Preferences) => string | undefined
   const result: PlanResult = { scanned: 0, editions: {}, batches: 0 };
   // Due subscribers wait here, per edition, until they fill a batch (fewer than BATCH_SIZE each).
   const waiting = new Map<string, string[]>();
-  const insert = async (date: string, ids: string[], refs: SendBatchRef[]) => {
-    const { batchKey, inserted } = await insertPlannedBatch(deps.db, date, ids);
-    result.editions[date]!.planned += inserted;
-    if (batchKey) refs.push({ batchKey, editionDate: date });
-  };
-  const enqueue = async (refs: SendBatchRef[]) => {
-    if (refs.length === 0) return;
-    await deps.enqueueSends(refs);
-    result.batches += refs.length;
+  /** Plans the batches and queues their sends: sending starts while planning goes on. */
+  const insert = async (date: string, batches: string[][]) => {
+    const planned = await insertPlannedBatches(deps.db, date, batches);
+    for (const b of planned) result.editions[date]!.planned += b.inserted;
+    if (planned.length === 0) return;
+    await deps.enqueueSends(planned.map((b) => ({ batchKey: b.batchKey, editionDate: date })));
+    result.batches += planned.length;
   };
   for await (const { scanned, due } of dueSubscribers(deps.db, pick, deps.pageSize)) {
     result.scanned += scanned;
-    const refs: SendBatchRef[] = [];
+    const full = new Map<string, string[][]>();
     for (const s of due) {
       if (!result.editions[s.editionDate]) {
         await ensureEdition(deps.db, s.editionDate);
@@ -95,14 +93,16 @@ async function plan(deps: PlanDeps, pick: (p: Preferences) => string | undefined
         waiting.set(s.editionDate, ids);
       }
       ids.push(s.id);
-      if (ids.length === BATCH_SIZE) await insert(s.editionDate, ids.splice(0), refs);
+      if (ids.length === BATCH_SIZE) {
+        const batches = full.get(s.editionDate) ?? [];
+        batches.push(ids.splice(0));
+        full.set(s.editionDate, batches);
+      }
     }
-    // Sending starts while planning goes on.
-    await enqueue(refs);
+    // The page's full batches, an edition's in one statement.
+    for (const [date, batches] of full) await insert(date, batches);
   }
-  const refs: SendBatchRef[] = [];
-  for (const [date, ids] of waiting) await insert(date, ids, refs);
-  await enqueue(refs);
+  for (const [date, ids] of waiting) await insert(date, [ids]);
   return result;
 }
 

@@ -3,7 +3,7 @@ import {
   assignBatches,
   claimBatch,
   ensureEdition,
-  insertPlannedBatch,
+  insertPlannedBatches,
   markEnded,
   markSent,
 } from '../../src/delivery/deliveries.repository.js';
@@ -21,17 +21,24 @@ describe('delivery rows', () => {
     const date = '2026-11-27';
     const ids = await seedSubscribers(
       t.db,
-      Array.from({ length: 150 }, (_, i) => ({ email: `batch${i}@example.com` })),
+      Array.from({ length: 250 }, (_, i) => ({ email: `batch${i}@example.com` })),
     );
     await ensureEdition(t.db, date);
-    await expect(insertPlannedBatch(t.db, date, ids.slice(0, 101))).rejects.toThrow(/at most 100/);
-    const first = await insertPlannedBatch(t.db, date, ids.slice(0, 100));
+    await expect(insertPlannedBatches(t.db, date, [ids.slice(0, 101)])).rejects.toThrow(/at most 100/);
+    // Two batches in one statement, answered in the order given.
+    const [first, second, ...none] = await insertPlannedBatches(t.db, date, [
+      ids.slice(0, 100),
+      ids.slice(100, 150),
+    ]);
+    expect(none).toEqual([]);
     expect(first).toEqual({ batchKey: expect.stringMatching(/^2026-11-27-\d+$/), inserted: 100 });
-    // Overlapping the first: only the 50 new rows, in a new batch.
-    const second = await insertPlannedBatch(t.db, date, ids.slice(50, 150));
-    expect(second.inserted).toBe(50);
-    expect(second.batchKey).not.toBe(first.batchKey);
-    expect(await insertPlannedBatch(t.db, date, ids.slice(0, 100))).toEqual({ inserted: 0 });
+    expect(second).toEqual({ batchKey: expect.stringMatching(/^2026-11-27-\d+$/), inserted: 50 });
+    expect(second!.batchKey).not.toBe(first!.batchKey);
+    // Overlapping what is planned: only the new rows, in a new batch; a batch with none is left out.
+    const third = await insertPlannedBatches(t.db, date, [ids.slice(0, 100), ids.slice(120, 220)]);
+    expect(third).toEqual([{ batchKey: expect.stringMatching(/^2026-11-27-\d+$/), inserted: 70 }]);
+    expect([first!.batchKey, second!.batchKey]).not.toContain(third[0]!.batchKey);
+    expect(await insertPlannedBatches(t.db, date, [ids.slice(0, 100)])).toEqual([]);
     const batches = await t.db
       .selectFrom('deliveries')
       .select(['batch_key', 'state', (eb) => eb.fn.countAll<string>().as('n')])
@@ -40,18 +47,19 @@ describe('delivery rows', () => {
       .orderBy('n', 'desc')
       .execute();
     expect(batches).toEqual([
-      { batch_key: first.batchKey, state: 'planned', n: '100' },
-      { batch_key: second.batchKey, state: 'planned', n: '50' },
+      { batch_key: first!.batchKey, state: 'planned', n: '100' },
+      { batch_key: third[0]!.batchKey, state: 'planned', n: '70' },
+      { batch_key: second!.batchKey, state: 'planned', n: '50' },
     ]);
     // Rows a planner before batch keys came with the rows left unbatched still get batches.
     await t.db
       .updateTable('deliveries')
       .set({ batch_key: null })
-      .where('batch_key', '=', second.batchKey!)
+      .where('batch_key', '=', second!.batchKey)
       .execute();
     const keys = await assignBatches(t.db, date);
     expect(keys).toHaveLength(1);
-    expect(keys[0]).not.toBe(second.batchKey);
+    expect(keys[0]).not.toBe(second!.batchKey);
   });
 
   it('stores what a batch sent and why the others ended, whatever characters the values hold', async () => {
@@ -61,7 +69,7 @@ describe('delivery rows', () => {
       Array.from({ length: 5 }, (_, i) => ({ email: `row${i}@example.com` })),
     );
     await ensureEdition(t.db, date);
-    const { batchKey: key } = await insertPlannedBatch(t.db, date, subscribers);
+    const key = (await insertPlannedBatches(t.db, date, [subscribers]))[0]?.batchKey;
     const ids = [...(await claimBatch(t.db, key!))].sort((a, b) => Number(a) - Number(b));
     expect(ids).toHaveLength(5);
     // Array elements with quotes, backslashes, braces, commas, the word NULL, wider characters.
