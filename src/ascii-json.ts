@@ -18,6 +18,14 @@ export function asciiJson(value: unknown): string {
   return escapeNonAscii(JSON.stringify(value));
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes control characters
+const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f]/;
+
+/** Whether the text changes between the quotes of a JSON string. */
+export function needsJsonEscape(text: string): boolean {
+  return NEEDS_JSON_ESCAPE.test(text);
+}
+
 /** A string as it goes between the quotes of an ASCII JSON string. */
 export function asciiJsonText(text: string): string {
   return asciiJson(text).slice(1, -1);

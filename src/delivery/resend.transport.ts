@@ -108,14 +108,15 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
 function encodeEmail(email: OutgoingEmail, separator: string): Buffer<ArrayBuffer> {
   const { html, text, ...rest } = toApi(email);
   const head = asciiJson(rest);
-  // The renderer's JSON of the text, while the email still carries that text (ASCII already).
+  // The renderer's JSON of the text and the HTML, while the email still carries them.
   const textJson = email.textJson?.of === text ? email.textJson.json : asciiJson(text);
-  if (html === undefined) return asciiBytes([separator, head.slice(0, -1), ',"text":', textJson, '}'])!;
+  const pieces = [separator, head.slice(0, -1), ',"text":', textJson];
+  if (html !== undefined) {
+    pieces.push(',"html":', email.htmlJson?.of === html ? email.htmlJson.json : JSON.stringify(html));
+  }
+  pieces.push('}');
   // A digest's HTML is ASCII already (the renderer writes it so): checked on the bytes, which costs
   // a tenth of a search through the string; the rare other one is escaped and written again.
-  // The renderer's JSON of the HTML, while the email still carries that HTML.
-  const json = email.htmlJson?.of === html ? email.htmlJson.json : JSON.stringify(html);
-  const pieces = [separator, head.slice(0, -1), ',"text":', textJson, ',"html":', json, '}'];
   return asciiBytes(pieces) ?? asciiBytes(pieces.map(escapeNonAscii))!;
 }
 

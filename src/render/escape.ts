@@ -57,14 +57,6 @@ export function htmlPiece(html: string): string {
   return oneByte(asciiHtml(html));
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes control characters
-const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f]/;
-
-/** Whether the text changes between the quotes of a JSON string. */
-export function needsJsonEscape(text: string): boolean {
-  return NEEDS_JSON_ESCAPE.test(text);
-}
-
 /** The URL when it is an absolute http(s) URL, else null: nothing else may become a link. */
 // A URL made only of these characters needs no parsing to be known safe (our own signed links).
 const PLAIN_HTTP_URL = /^https?:\/\/[a-z0-9.-]+(?::\d+)?(?:\/[\w\-.~!$&'()*+,;=:@%/?#]*)?$/;

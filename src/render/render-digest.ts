@@ -1,3 +1,4 @@
+import { needsJsonEscape } from '../ascii-json.js';
 import { renderDuration, timed } from '../metrics.js';
 import type { Paper } from '../papers/paper.js';
 import type { Preferences } from '../subscribers/preferences.js';
@@ -5,7 +6,7 @@ import { getOrCreate } from './cache.js';
 import type { DigestInput, RenderedEmail } from './digest.types.js';
 import { digestText, digestTextJson } from './digest-text.js';
 import { digestView, type PaperView, paperView } from './digest-view.js';
-import { asciiHtml, needsJsonEscape } from './escape.js';
+import { asciiHtml } from './escape.js';
 import { type Context, renderInto } from './mini-template.js';
 import { digestTemplates } from './template-registry.js';
 
@@ -35,15 +36,15 @@ export interface DigestRenderer {
   render(input: DigestInput): Promise<RenderedEmail>;
 }
 
+/** Characters of JSON-escaped pieces (keys and values) the fast renderer keeps before starting afresh. */
+const JSON_PIECES_CHARS = 8_000_000;
+
 /**
  * The fast path: each template compiled once, each paper's block built once per template and
  * abstracts option, then each email composed from strings. Paper blocks are cached by the `Paper`
  * object, so pass the same objects for every subscriber of an edition (as ranking does) to share
  * the work; a paper object must not be changed once rendered.
  */
-/** Characters of JSON-escaped pieces (keys and values) the fast renderer keeps before starting afresh. */
-const JSON_PIECES_CHARS = 8_000_000;
-
 export function createDigestRenderer(): DigestRenderer {
   const fast = new Map(Object.entries(digestTemplates).map(([name, engine]) => [name, engine.createFast()]));
   const views = new WeakMap<Paper, Map<Preferences['abstracts'], PaperView>>();
